@@ -1,0 +1,1 @@
+//! spotcheck-web
