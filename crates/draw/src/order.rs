@@ -101,6 +101,7 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
         // Keys with few distinct prefixes force every tie-resolution path.
         #[test]
         fn equals_a_full_sort(
