@@ -202,50 +202,93 @@ pub fn match_inspectors(input: &InspectorsInput, seed: &Seed) -> InspectorsResul
         }
     }
 
-    // The member keys do not depend on loads: compute them all in parallel.
-    let member_keys: Vec<Vec<[u8; 32]>> = objects
+    // Everything that does not depend on loads — member keys, inspector
+    // numbers, leader positions — is prepared in parallel; only the ranking
+    // itself, which depends on the loads left by earlier objects, is sequential.
+    struct Prepared {
+        keys: Vec<[u8; 32]>,
+        /// First 8 key bytes: compared first, full key only on a tie.
+        prefix: Vec<u64>,
+        who: Vec<usize>,
+        leaders: Vec<usize>,
+    }
+    let prepared: Vec<Prepared> = objects
         .par_iter()
         .map(|o| {
             let ms = seed.sub_seed(b"member", o.id.as_str());
-            o.eligible.iter().map(|e| keyed(&ms, e.as_str())).collect()
+            let keys: Vec<[u8; 32]> = o.eligible.iter().map(|e| keyed(&ms, e.as_str())).collect();
+            let prefix = keys
+                .iter()
+                .map(|k| u64::from_be_bytes(k[..8].try_into().expect("8 bytes")))
+                .collect();
+            let leaders = if o.leader_eligible.is_empty() {
+                (0..o.eligible.len()).collect()
+            } else {
+                // Both lists are sorted and leader ⊆ eligible: one merge walk.
+                let mut pos = Vec::with_capacity(o.leader_eligible.len());
+                let mut ls = o.leader_eligible.iter().peekable();
+                for (q, e) in o.eligible.iter().enumerate() {
+                    if ls.peek() == Some(&e) {
+                        pos.push(q);
+                        ls.next();
+                    }
+                }
+                debug_assert!(ls.next().is_none(), "leader ⊆ eligible");
+                pos
+            };
+            Prepared {
+                keys,
+                prefix,
+                who: o.eligible.iter().map(|e| index[e.as_str()]).collect(),
+                leaders,
+            }
         })
         .collect();
 
     let mut teams = Vec::with_capacity(objects.len());
+    let mut best: Vec<usize> = Vec::with_capacity(k);
     for oi in order {
         let o = &objects[oi];
-        let keys = &member_keys[oi];
-        let who: Vec<usize> = o.eligible.iter().map(|e| index[e.as_str()]).collect();
+        let p = &prepared[oi];
         // Rank: (load, key, id) — smaller first.
-        let rank = |p: usize| (loads[who[p]], keys[p], o.eligible[p].as_str().as_bytes());
+        let cmp = |a: usize, b: usize| {
+            (loads[p.who[a]], p.prefix[a])
+                .cmp(&(loads[p.who[b]], p.prefix[b]))
+                .then_with(|| p.keys[a].cmp(&p.keys[b]))
+                .then_with(|| o.eligible[a].cmp(&o.eligible[b]))
+        };
+        let leader = p
+            .leaders
+            .iter()
+            .copied()
+            .min_by(|&a, &b| cmp(a, b))
+            .expect("eligible has at least team_size ≥ 1 inspectors");
 
-        let leader = if o.leader_eligible.is_empty() {
-            (0..o.eligible.len()).min_by(|&a, &b| rank(a).cmp(&rank(b)))
-        } else {
-            o.leader_eligible
-                .iter()
-                .map(|l| o.eligible.binary_search(l).expect("leader ⊆ eligible"))
-                .min_by(|&a, &b| rank(a).cmp(&rank(b)))
-        }
-        .expect("eligible has at least team_size ≥ 1 inspectors");
-
-        let mut rest: Vec<usize> = (0..o.eligible.len()).filter(|&p| p != leader).collect();
+        // The k − 1 best of the others, kept sorted while scanning once
+        // (k is a handful; a selection would cost more).
         let m = k - 1;
-        if m > 0 && m < rest.len() {
-            rest.select_nth_unstable_by(m - 1, |&a, &b| rank(a).cmp(&rank(b)));
-            rest.truncate(m);
+        best.clear();
+        if m > 0 {
+            for q in (0..o.eligible.len()).filter(|&q| q != leader) {
+                if best.len() == m && cmp(q, best[m - 1]).is_ge() {
+                    continue;
+                }
+                let at = best.partition_point(|&b| cmp(b, q).is_lt());
+                if best.len() == m {
+                    best.pop();
+                }
+                best.insert(at, q);
+            }
         }
-        rest.truncate(m);
-        rest.sort_by(|&a, &b| rank(a).cmp(&rank(b)));
 
-        loads[who[leader]] += 1;
-        for &p in &rest {
-            loads[who[p]] += 1;
+        loads[p.who[leader]] += 1;
+        for &q in &best {
+            loads[p.who[q]] += 1;
         }
         teams.push(Team {
             object: o.id.clone(),
             leader: o.eligible[leader].clone(),
-            members: rest.iter().map(|&p| o.eligible[p].clone()).collect(),
+            members: best.iter().map(|&q| o.eligible[q].clone()).collect(),
         });
     }
     InspectorsResult { teams }

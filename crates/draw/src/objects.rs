@@ -154,6 +154,12 @@ pub fn stratum_seed(seed: &Seed, name: &str) -> [u8; 32] {
     seed.sub_seed(b"object", name)
 }
 
+/// key(s, c) = SHA-256(stratum_seed ‖ id): one SHA-256 block for ids up to
+/// 23 bytes. Public so benchmarks can measure the hashing floor.
+pub fn candidate_key(stratum_seed: &[u8; 32], id: &str) -> [u8; 32] {
+    keyed(stratum_seed, id)
+}
+
 /// Indices into `candidates` of the drawn ones, in draw order.
 pub fn select_indices(seed: &Seed, name: &str, candidates: &[Text], quota: u64) -> Vec<usize> {
     let prefix = stratum_seed(seed, name);
