@@ -35,11 +35,7 @@ pub enum FetchError {
         due_at: u64,
     },
     /// A relay served a value that failed verification: never accepted.
-    Refused {
-        round: u64,
-        relay: String,
-        reason: String,
-    },
+    Refused { round: u64, relay: String, reason: String },
     /// No relay could be reached or gave a usable answer.
     Unavailable { round: u64, attempts: Vec<String> },
     /// The client could not be built (TLS setup).
@@ -53,14 +49,9 @@ impl fmt::Display for FetchError {
                 f,
                 "drand quicknet round {round} is not yet available (due at Unix time {due_at})"
             ),
-            FetchError::Refused {
-                round,
-                relay,
-                reason,
-            } => write!(
-                f,
-                "drand quicknet round {round} from {relay} refused: {reason}"
-            ),
+            FetchError::Refused { round, relay, reason } => {
+                write!(f, "drand quicknet round {round} from {relay} refused: {reason}")
+            }
             FetchError::Unavailable { round, attempts } => write!(
                 f,
                 "drand quicknet round {round} could not be fetched: {}",
@@ -107,10 +98,7 @@ impl DrandClient {
             .build()
             .map_err(|e| FetchError::Client(e.to_string()))?;
         Ok(DrandClient {
-            relays: relays
-                .into_iter()
-                .map(|r| r.trim_end_matches('/').to_owned())
-                .collect(),
+            relays: relays.into_iter().map(|r| r.trim_end_matches('/').to_owned()).collect(),
             http,
         })
     }
@@ -140,11 +128,7 @@ impl DrandClient {
             }
         }
         if let Some((relay, reason)) = forged {
-            return Err(FetchError::Refused {
-                round,
-                relay,
-                reason,
-            });
+            return Err(FetchError::Refused { round, relay, reason });
         }
         if not_yet {
             return Err(FetchError::NotYetAvailable {

@@ -18,7 +18,8 @@ const R2: (u64, &str) = (
     "8a60486975062d9f06633c284cf1a7b46fb343f56f329f180530ca40a9e86320244f4fbfc37ae866cf25ef499665a31f",
 );
 const R1000_RANDOMNESS: &str = "fe290beca10872ef2fb164d2aa4442de4566183ec51c56ff3cd603d930e54fdd";
-const R1000_SIG: &str = "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39";
+const R1000_SIG: &str =
+    "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39";
 
 fn body(round: u64, randomness: &str, sig: &str) -> String {
     format!(r#"{{"round":{round},"randomness":"{randomness}","signature":"{sig}"}}"#)
@@ -32,7 +33,9 @@ async fn relay(routes: HashMap<u64, (u16, String)>) -> String {
     let routes = Arc::new(routes);
     tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             let routes = routes.clone();
             tokio::spawn(async move {
                 let mut req = Vec::new();

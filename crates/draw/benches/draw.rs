@@ -12,8 +12,8 @@ use rayon::prelude::*;
 use spotcheck_draw::inspectors::match_inspectors;
 use spotcheck_draw::objects::{candidate_key, draw_objects, stratum_seed};
 use spotcheck_draw::{
-    BeaconSource, BeaconValue, CommittedDraw, Digest, InspectorsInput, Nonce, ObjectEligibility,
-    ObjectsInput, Seed, Stratum, Text, verify_bytes,
+    BeaconSource, BeaconValue, CommittedDraw, Digest, InspectorsInput, Nonce, ObjectEligibility, ObjectsInput, Seed,
+    Stratum, Text, verify_bytes,
 };
 
 fn id(i: usize) -> Text {
@@ -49,10 +49,7 @@ fn bench_objects(c: &mut Criterion) {
         let ss = stratum_seed(&seed, "一般");
         g.bench_function("sha256_keys_only", |b| {
             b.iter(|| {
-                let x: u64 = cands
-                    .par_iter()
-                    .map(|c| candidate_key(&ss, c.as_str())[0] as u64)
-                    .sum();
+                let x: u64 = cands.par_iter().map(|c| candidate_key(&ss, c.as_str())[0] as u64).sum();
                 black_box(x)
             })
         });
@@ -69,9 +66,7 @@ fn bench_inspectors(c: &mut Criterion) {
     let objects: Vec<ObjectEligibility> = (0..10_000)
         .map(|o| {
             let start = (o * 7) % 2000;
-            let mut eligible: Vec<Text> = (0..200)
-                .map(|k| inspectors[(start + k * 10) % 2000].clone())
-                .collect();
+            let mut eligible: Vec<Text> = (0..200).map(|k| inspectors[(start + k * 10) % 2000].clone()).collect();
             eligible.sort();
             eligible.dedup();
             let leader_eligible = eligible.iter().step_by(2).cloned().collect();

@@ -6,9 +6,7 @@
 
 use std::io::Write;
 
-use spotcheck_draw::{
-    BeaconSource, BeaconValue, CommittedDraw, DrawInputs, Nonce, ObjectsInput, Stratum, Text,
-};
+use spotcheck_draw::{BeaconSource, BeaconValue, CommittedDraw, DrawInputs, Nonce, ObjectsInput, Stratum, Text};
 
 /// The i-th synthetic id: `9123` + 14 digits, sorted like i.
 pub fn synthetic_id(i: usize) -> Text {

@@ -113,15 +113,8 @@ impl ValueForm {
         let inner = source
             .strip_suffix('）')
             .and_then(|s| s.rfind('（').map(|i| &s[i + '（'.len_utf8()..]))
-            .or_else(|| {
-                source
-                    .strip_suffix(')')
-                    .and_then(|s| s.rfind('(').map(|i| &s[i + 1..]))
-            })?;
-        if let Some(t) = inner
-            .strip_prefix("格式：")
-            .or_else(|| inner.strip_prefix("格式:"))
-        {
+            .or_else(|| source.strip_suffix(')').and_then(|s| s.rfind('(').map(|i| &s[i + 1..])))?;
+        if let Some(t) = inner.strip_prefix("格式：").or_else(|| inner.strip_prefix("格式:")) {
             let t = t.trim();
             return (!t.is_empty() && t.contains('#')).then(|| ValueForm::template(t));
         }
@@ -177,8 +170,7 @@ impl BeaconSource {
     /// Reads a source text as the platform does at commit: `none`, a drand
     /// round ≥ 1, or a manual source that states its value's form.
     pub fn parse(text: &str) -> Result<BeaconSource, DrawError> {
-        let t = Text::parse(text)
-            .map_err(|r| DrawError::new("beacon_source", Problem::Text(r)))?;
+        let t = Text::parse(text).map_err(|r| DrawError::new("beacon_source", Problem::Text(r)))?;
         match classify(text) {
             SourceClass::None => Ok(BeaconSource::None),
             SourceClass::Drand(n) => match n.parse::<u64>() {
@@ -281,10 +273,7 @@ mod tests {
 
     #[test]
     fn fucai_3d_form() {
-        let src = BeaconSource::parse(
-            "中国福利彩票3D 2026-12-01 开奖号码（三位数字，以单个空格分隔）",
-        )
-        .unwrap();
+        let src = BeaconSource::parse("中国福利彩票3D 2026-12-01 开奖号码（三位数字，以单个空格分隔）").unwrap();
         assert!(src.check_manual_value("3 7 5").is_ok());
         for bad in ["375", "3 7  5", " 3 7 5", "3 7 5 ", "3 7", "3 7 a", "３ 7 5"] {
             assert!(src.check_manual_value(bad).is_err(), "{bad:?}");
@@ -292,8 +281,7 @@ mod tests {
         let plain = BeaconSource::parse("某开奖 2026-12-01（3位数字）").unwrap();
         assert!(plain.check_manual_value("375").is_ok());
         assert!(plain.check_manual_value("3 7 5").is_err());
-        let tpl = BeaconSource::parse("双色球 2026-12-01 开奖号码（格式：## ## ## ## ## ## + ##）")
-            .unwrap();
+        let tpl = BeaconSource::parse("双色球 2026-12-01 开奖号码（格式：## ## ## ## ## ## + ##）").unwrap();
         assert!(tpl.check_manual_value("01 05 12 20 28 33 + 07").is_ok());
         assert!(tpl.check_manual_value("01 05 12 20 28 33 07").is_err());
     }
@@ -313,10 +301,7 @@ mod tests {
     #[test]
     fn beacon_form_as_the_verifier() {
         assert!(check_beacon_form("none", "").is_ok());
-        assert_eq!(
-            check_beacon_form("none", "x"),
-            Err(Problem::BeaconMustBeEmpty)
-        );
+        assert_eq!(check_beacon_form("none", "x"), Err(Problem::BeaconMustBeEmpty));
         assert!(check_beacon_form("drand quicknet round 5", &"a".repeat(64)).is_ok());
         assert!(check_beacon_form("drand quicknet round 5", &"A".repeat(64)).is_err());
         assert!(check_beacon_form("福彩（三位数字）", "").is_err());

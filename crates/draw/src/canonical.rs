@@ -295,9 +295,8 @@ pub fn inspectors(
             LeaderPool::AnyEligible => Vec::new(),
             LeaderPool::Restricted(pool) => {
                 let pool = c.list(&format!("{at}.leader_pool"), pool);
-                let (kept, dropped): (Vec<Text>, Vec<Text>) = pool
-                    .into_iter()
-                    .partition(|l| eligible.binary_search(l).is_ok());
+                let (kept, dropped): (Vec<Text>, Vec<Text>) =
+                    pool.into_iter().partition(|l| eligible.binary_search(l).is_ok());
                 for d in dropped {
                     c.fixes.push(Fix::DroppedFromLeaderPool {
                         object: id.to_string(),
@@ -306,8 +305,7 @@ pub fn inspectors(
                 }
                 if kept.is_empty() {
                     c.errors.push(
-                        DrawError::new(format!("{at}.leader_pool"), Problem::EmptyLeaderPool)
-                            .with_id(id.as_str()),
+                        DrawError::new(format!("{at}.leader_pool"), Problem::EmptyLeaderPool).with_id(id.as_str()),
                     );
                 }
                 kept
@@ -342,13 +340,7 @@ pub fn inspectors(
     if raw.is_empty() {
         c.errors.push(DrawError::new("objects", Problem::EmptyList));
     }
-    c.finish(|| {
-        InspectorsInput::new(
-            team_size,
-            loads.into_iter().collect(),
-            objects.into_values().collect(),
-        )
-    })
+    c.finish(|| InspectorsInput::new(team_size, loads.into_iter().collect(), objects.into_values().collect()))
 }
 
 /// Cleans the inputs of a `replacement` draw. `team` may be the current
@@ -386,9 +378,8 @@ pub fn replacement(
         !drop
     });
     if eligible.is_empty() {
-        c.errors.push(
-            DrawError::new("eligible", Problem::EmptyList).with_id(object.as_str()),
-        );
+        c.errors
+            .push(DrawError::new("eligible", Problem::EmptyList).with_id(object.as_str()));
     }
     c.finish(|| ReplacementInput::new(object, replaced, team, eligible))
 }
@@ -441,7 +432,11 @@ mod tests {
                 name: "A".into(),
                 quota: 5,
                 candidates: s(&["a", "b\u{7}c", "  "]),
-                excluded: vec![("a".into(), "r".into()), ("d".into(), "r1".into()), ("d".into(), "r2".into())],
+                excluded: vec![
+                    ("a".into(), "r".into()),
+                    ("d".into(), "r1".into()),
+                    ("d".into(), "r2".into()),
+                ],
             },
             RawStratum {
                 name: "A ".into(),

@@ -21,16 +21,15 @@ pub enum HexRule {
 impl fmt::Display for HexRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            HexRule::Length { found } => write!(
-                f,
-                "must be exactly 64 lowercase hex digits, found {found} characters"
-            ),
-            HexRule::UppercaseDigit { index } => write!(
-                f,
-                "must be lowercase hex, found an uppercase digit at position {index}"
-            ),
+            HexRule::Length { found } => write!(f, "must be exactly 64 lowercase hex digits, found {found} characters"),
+            HexRule::UppercaseDigit { index } => {
+                write!(f, "must be lowercase hex, found an uppercase digit at position {index}")
+            }
             HexRule::NotHexDigit { index } => {
-                write!(f, "must be lowercase hex, found a non-hex character at position {index}")
+                write!(
+                    f,
+                    "must be lowercase hex, found a non-hex character at position {index}"
+                )
             }
         }
     }
@@ -105,7 +104,7 @@ pub fn decode_hex_into(s: &str, out: &mut [u8]) -> Result<(), HexRule> {
 
 /// Decodes lowercase hex of any even length (drand signatures).
 pub fn decode_hex(s: &str) -> Result<Vec<u8>, HexRule> {
-    if s.len() % 2 != 0 || !s.is_ascii() {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
         return Err(HexRule::Length {
             found: s.chars().count(),
         });
@@ -128,14 +127,8 @@ mod tests {
         );
         assert_eq!(Digest::parse_hex(&d.to_hex()).unwrap(), d);
         let upper = d.to_hex().to_uppercase();
-        assert!(matches!(
-            Digest::parse_hex(&upper),
-            Err(HexRule::UppercaseDigit { .. })
-        ));
-        assert!(matches!(
-            Digest::parse_hex("ab"),
-            Err(HexRule::Length { found: 2 })
-        ));
+        assert!(matches!(Digest::parse_hex(&upper), Err(HexRule::UppercaseDigit { .. })));
+        assert!(matches!(Digest::parse_hex("ab"), Err(HexRule::Length { found: 2 })));
         assert!(matches!(
             Digest::parse_hex(&"g".repeat(64)),
             Err(HexRule::NotHexDigit { index: 0 })

@@ -13,8 +13,7 @@ use std::fmt;
 use crate::digest::{Digest, decode_hex, to_hex};
 
 /// Quicknet's chain hash (the `/info` document's `hash`).
-pub const QUICKNET_CHAIN_HASH: &str =
-    "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971";
+pub const QUICKNET_CHAIN_HASH: &str = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971";
 /// Quicknet's group public key (G2, compressed).
 pub const QUICKNET_PUBLIC_KEY: &str = "83cf0f2896adee7eb8b5f01fcad3912212c437e0073e911fb90022d3e760183c8c4b450b6a0a6c3ac6a5776a2d1064510d1fec758c921cc22b0e17e63aaf4bcb5ed66304de9cf809bd274ca73bab4af5a6e9c76a4bc09e76eae8991ef5ece45a";
 /// Unix time of round 1.
@@ -134,8 +133,7 @@ pub fn verify_round(round: u64, signature: &[u8]) -> Result<VerifiedRound, Drand
 
     let pk_bytes = decode_hex(QUICKNET_PUBLIC_KEY).expect("pinned key is hex");
     let pk = PublicKey::key_validate(&pk_bytes).expect("pinned key is a valid G2 point");
-    let sig = Signature::from_bytes(signature)
-        .map_err(|e| DrandError::SignatureEncoding(format!("{e:?}")))?;
+    let sig = Signature::from_bytes(signature).map_err(|e| DrandError::SignatureEncoding(format!("{e:?}")))?;
     let msg = Digest::of(&round.to_be_bytes());
     // sig_groupcheck = true: reject points outside the prime-order subgroup.
     match sig.verify(true, msg.as_bytes(), DST, &[], &pk, false) {

@@ -106,12 +106,7 @@ pub struct CommittedRecord {
 impl CommittedRecord {
     /// Computes the commitment of canonical inputs. `beacon_source` is taken
     /// as text: the verifier accepts any canonical text (spec §1).
-    pub fn new(
-        draw_id: Text,
-        beacon_source: Text,
-        nonce_sha256: Digest,
-        inputs: DrawInputs,
-    ) -> CommittedRecord {
+    pub fn new(draw_id: Text, beacon_source: Text, nonce_sha256: Digest, inputs: DrawInputs) -> CommittedRecord {
         let mut h = HashSink::new();
         write_text(&mut h, &draw_id, &beacon_source, &nonce_sha256, &inputs);
         CommittedRecord {
@@ -166,13 +161,7 @@ impl CommittedRecord {
     }
 }
 
-fn write_text(
-    sink: &mut impl Sink,
-    draw_id: &Text,
-    beacon_source: &Text,
-    nonce_sha256: &Digest,
-    inputs: &DrawInputs,
-) {
+fn write_text(sink: &mut impl Sink, draw_id: &Text, beacon_source: &Text, nonce_sha256: &Digest, inputs: &DrawInputs) {
     write_header(
         sink,
         inputs.kind().as_str(),
@@ -195,19 +184,10 @@ pub struct CommittedDraw {
 impl CommittedDraw {
     /// Commits canonical inputs with the given nonce (deterministic: tests
     /// and restoring). Use [`CommittedDraw::commit_fresh`] for real draws.
-    pub fn commit(
-        draw_id: Text,
-        source: BeaconSource,
-        inputs: DrawInputs,
-        nonce: Nonce,
-    ) -> CommittedDraw {
+    pub fn commit(draw_id: Text, source: BeaconSource, inputs: DrawInputs, nonce: Nonce) -> CommittedDraw {
         let source_text = Text::parse(source.text()).expect("beacon sources are canonical text");
         let record = CommittedRecord::new(draw_id, source_text, nonce.sha256(), inputs);
-        CommittedDraw {
-            record,
-            source,
-            nonce,
-        }
+        CommittedDraw { record, source, nonce }
     }
 
     /// Commits with a fresh 32-byte nonce from the OS CSPRNG.
@@ -216,12 +196,7 @@ impl CommittedDraw {
         source: BeaconSource,
         inputs: DrawInputs,
     ) -> Result<CommittedDraw, getrandom::Error> {
-        Ok(CommittedDraw::commit(
-            draw_id,
-            source,
-            inputs,
-            Nonce::generate()?,
-        ))
+        Ok(CommittedDraw::commit(draw_id, source, inputs, Nonce::generate()?))
     }
 
     /// Rebuilds a committed draw from its stored public record and its
@@ -231,11 +206,7 @@ impl CommittedDraw {
             return Err(DrawError::new("nonce", Problem::WrongNonce));
         }
         let source = BeaconSource::parse(record.beacon_source.as_str())?;
-        Ok(CommittedDraw {
-            record,
-            source,
-            nonce,
-        })
+        Ok(CommittedDraw { record, source, nonce })
     }
 
     pub fn record(&self) -> &CommittedRecord {
@@ -271,8 +242,7 @@ impl CommittedDraw {
             }
             (src @ BeaconSource::Manual { .. }, BeaconValue::Manual(s)) => {
                 src.check_manual_value(&s)?;
-                crate::text::check_text(&s)
-                    .map_err(|r| DrawError::new("beacon", Problem::Text(r)))?;
+                crate::text::check_text(&s).map_err(|r| DrawError::new("beacon", Problem::Text(r)))?;
                 (s, None)
             }
             (src, _) => {

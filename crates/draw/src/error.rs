@@ -23,57 +23,107 @@ pub struct DrawError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// The bytes are not JSON (position in bytes).
-    Json { offset: usize, message: String },
+    Json {
+        offset: usize,
+        message: String,
+    },
     /// An object repeats a member name (spec §8).
-    DuplicateMember { name: String },
+    DuplicateMember {
+        name: String,
+    },
     /// A JSON string holds an escape that is not Unicode (a lone surrogate).
     InvalidString,
     Missing,
-    WrongType { expected: &'static str },
+    WrongType {
+        expected: &'static str,
+    },
     /// `spec` or `kind` or another fixed word has an unknown value.
-    UnknownValue { found: String, expected: &'static str },
+    UnknownValue {
+        found: String,
+        expected: &'static str,
+    },
     /// A number not written as spec §2 demands (`3.0`, `-1`, `1e2`, …).
-    NumberForm { raw: String },
-    NumberTooLarge { raw: String },
+    NumberForm {
+        raw: String,
+    },
+    NumberTooLarge {
+        raw: String,
+    },
     Text(TextRule),
     Hex(HexRule),
     /// Not in ascending UTF-8 byte order; `previous` is the element before.
-    NotSorted { previous: String },
+    NotSorted {
+        previous: String,
+    },
     /// Same value twice in a list that must be unique.
     Duplicate,
     /// A list that must not be empty is empty.
     EmptyList,
-    QuotaTooLarge { quota: u64, candidates: usize },
-    CandidateAlsoExcluded { stratum: String },
+    QuotaTooLarge {
+        quota: u64,
+        candidates: usize,
+    },
+    CandidateAlsoExcluded {
+        stratum: String,
+    },
     TeamSizeZero,
-    TooFewEligible { team_size: u64, eligible: usize },
+    TooFewEligible {
+        team_size: u64,
+        eligible: usize,
+    },
     LeaderNotEligible,
     EmptyLeaderPool,
     ReplacedIsEligible,
     ReplacedOnTeam,
     TeamMemberIsEligible,
     /// Some but not all of `beacon`, `nonce`, `seed`, `result`.
-    PartialReveal { missing: Vec<&'static str> },
+    PartialReveal {
+        missing: Vec<&'static str>,
+    },
     /// `beacon` must be empty exactly when `beacon_source` is `none`.
     BeaconMustBeEmpty,
     BeaconMustNotBeEmpty,
     /// A drand beacon must be the round's randomness: 64 lowercase hex digits.
     DrandBeaconForm(HexRule),
     /// A manual beacon value not in the form its source states.
-    BeaconForm { form: String, value: String },
+    BeaconForm {
+        form: String,
+        value: String,
+    },
     /// A beacon source that states no recognisable form (platform side).
-    BeaconSourceForm { source: String },
+    BeaconSourceForm {
+        source: String,
+    },
     /// The drand beacon is of another round than the source names.
-    DrandRoundMismatch { expected: u64, found: u64 },
+    DrandRoundMismatch {
+        expected: u64,
+        found: u64,
+    },
     /// The drand signature does not verify against the pinned quicknet key.
-    DrandSignature { round: u64, reason: String },
-    CommitmentMismatch { recorded: String, computed: String },
-    NonceHashMismatch { computed: String },
-    SeedMismatch { recorded: String, computed: String },
+    DrandSignature {
+        round: u64,
+        reason: String,
+    },
+    CommitmentMismatch {
+        recorded: String,
+        computed: String,
+    },
+    NonceHashMismatch {
+        computed: String,
+    },
+    SeedMismatch {
+        recorded: String,
+        computed: String,
+    },
     /// `result` differs from the computed result.
-    ResultMismatch { expected: String, found: String },
+    ResultMismatch {
+        expected: String,
+        found: String,
+    },
     /// `result` (or an object inside it) has a member the spec does not define.
-    ResultExtraMember { name: String },
+    ResultExtraMember {
+        name: String,
+    },
     /// The nonce given to restore a committed draw does not hash to `nonce_sha256`.
     WrongNonce,
 }
@@ -113,10 +163,7 @@ impl fmt::Display for Problem {
                 "member {} appears more than once in one object (a record with repeated member names is invalid)",
                 quoted(name)
             ),
-            Problem::InvalidString => write!(
-                f,
-                "string holds an escaped lone surrogate, which is not Unicode text"
-            ),
+            Problem::InvalidString => write!(f, "string holds an escaped lone surrogate, which is not Unicode text"),
             Problem::Missing => write!(f, "is required but missing"),
             Problem::WrongType { expected } => write!(f, "must be {expected}"),
             Problem::UnknownValue { found, expected } => {
@@ -140,16 +187,11 @@ impl fmt::Display for Problem {
                 f,
                 "quota {quota} is larger than the {candidates} candidates of the stratum"
             ),
-            Problem::CandidateAlsoExcluded { stratum } => write!(
-                f,
-                "is both a candidate and excluded in stratum {}",
-                quoted(stratum)
-            ),
+            Problem::CandidateAlsoExcluded { stratum } => {
+                write!(f, "is both a candidate and excluded in stratum {}", quoted(stratum))
+            }
             Problem::TeamSizeZero => write!(f, "team_size must be at least 1"),
-            Problem::TooFewEligible {
-                team_size,
-                eligible,
-            } => write!(
+            Problem::TooFewEligible { team_size, eligible } => write!(
                 f,
                 "only {eligible} eligible inspectors for a team of {team_size}: the object cannot be staffed"
             ),
@@ -163,14 +205,8 @@ impl fmt::Display for Problem {
             Problem::ReplacedIsEligible => {
                 write!(f, "the replaced inspector must not be listed as eligible")
             }
-            Problem::ReplacedOnTeam => write!(
-                f,
-                "the replaced inspector must not be on the remaining team"
-            ),
-            Problem::TeamMemberIsEligible => write!(
-                f,
-                "is on the remaining team and must not be listed as eligible"
-            ),
+            Problem::ReplacedOnTeam => write!(f, "the replaced inspector must not be on the remaining team"),
+            Problem::TeamMemberIsEligible => write!(f, "is on the remaining team and must not be listed as eligible"),
             Problem::PartialReveal { missing } => write!(
                 f,
                 "partly revealed: beacon, nonce, seed and result must all be present or all absent; missing {}",
@@ -179,10 +215,7 @@ impl fmt::Display for Problem {
             Problem::BeaconMustBeEmpty => {
                 write!(f, "beacon must be the empty string when beacon_source is none")
             }
-            Problem::BeaconMustNotBeEmpty => write!(
-                f,
-                "beacon is empty but beacon_source is not none"
-            ),
+            Problem::BeaconMustNotBeEmpty => write!(f, "beacon is empty but beacon_source is not none"),
             Problem::DrandBeaconForm(rule) => write!(
                 f,
                 "a drand quicknet beacon must be the round's randomness, 64 lowercase hex digits: {rule}"
@@ -201,10 +234,9 @@ impl fmt::Display for Problem {
                 f,
                 "drand beacon is of round {found}, but the source names round {expected}"
             ),
-            Problem::DrandSignature { round, reason } => write!(
-                f,
-                "drand quicknet round {round}: signature refused: {reason}"
-            ),
+            Problem::DrandSignature { round, reason } => {
+                write!(f, "drand quicknet round {round}: signature refused: {reason}")
+            }
             Problem::CommitmentMismatch { recorded, computed } => write!(
                 f,
                 "commitment mismatch: the inputs hash to {computed}, the record says {recorded} (inputs changed after commit?)"
@@ -220,11 +252,9 @@ impl fmt::Display for Problem {
             Problem::ResultMismatch { expected, found } => {
                 write!(f, "result differs: computed {expected}, record has {found}")
             }
-            Problem::ResultExtraMember { name } => write!(
-                f,
-                "result holds member {} that the spec does not define",
-                quoted(name)
-            ),
+            Problem::ResultExtraMember { name } => {
+                write!(f, "result holds member {} that the spec does not define", quoted(name))
+            }
             Problem::WrongNonce => write!(f, "the nonce does not hash to nonce_sha256"),
         }
     }

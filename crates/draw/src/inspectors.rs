@@ -72,8 +72,7 @@ impl InspectorsInput {
         initial_loads.sort_by(|a, b| a.0.cmp(&b.0));
         for w in initial_loads.windows(2) {
             if w[0].0 == w[1].0 {
-                return Err(DrawError::new("initial_loads", Problem::Duplicate)
-                    .with_id(w[0].0.as_str()));
+                return Err(DrawError::new("initial_loads", Problem::Duplicate).with_id(w[0].0.as_str()));
             }
         }
         for (name, n) in &initial_loads {
@@ -94,10 +93,8 @@ impl InspectorsInput {
         })?;
         for (oi, o) in objects.iter().enumerate() {
             let at = format!("objects[{oi}]");
-            check_list(&format!("{at}.eligible"), &o.eligible)
-                .map_err(|e| e.with_object(&o.id))?;
-            check_list(&format!("{at}.leader_eligible"), &o.leader_eligible)
-                .map_err(|e| e.with_object(&o.id))?;
+            check_list(&format!("{at}.eligible"), &o.eligible).map_err(|e| e.with_object(&o.id))?;
+            check_list(&format!("{at}.leader_eligible"), &o.leader_eligible).map_err(|e| e.with_object(&o.id))?;
             if (o.eligible.len() as u64) < team_size {
                 return Err(DrawError::new(
                     format!("{at}.eligible"),
@@ -110,11 +107,10 @@ impl InspectorsInput {
             }
             for (li, l) in o.leader_eligible.iter().enumerate() {
                 if o.eligible.binary_search(l).is_err() {
-                    return Err(DrawError::new(
-                        format!("{at}.leader_eligible[{li}]"),
-                        Problem::LeaderNotEligible,
-                    )
-                    .with_id(l.as_str()));
+                    return Err(
+                        DrawError::new(format!("{at}.leader_eligible[{li}]"), Problem::LeaderNotEligible)
+                            .with_id(l.as_str()),
+                    );
                 }
             }
         }

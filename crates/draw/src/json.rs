@@ -97,9 +97,7 @@ impl<'a> Json<'a> {
             (Json::Bool(a), Json::Bool(b)) => a == b,
             (Json::Number(a), Json::Number(b)) => a == b,
             (Json::Str(a), Json::Str(b)) => a == b,
-            (Json::Array(a), Json::Array(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_value(y))
-            }
+            (Json::Array(a), Json::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_value(y)),
             (Json::Object(a), Json::Object(b)) => {
                 a.len() == b.len()
                     && a.iter().all(|(k, v)| {
@@ -125,7 +123,8 @@ impl<'a> Json<'a> {
                         return Some((base.to_owned(), w[0].to_owned()));
                     }
                 }
-                m.iter().find_map(|(k, v)| v.find_duplicate_member(&member_path(base, k)))
+                m.iter()
+                    .find_map(|(k, v)| v.find_duplicate_member(&member_path(base, k)))
             }
             Json::Array(a) => a
                 .iter()
@@ -139,9 +138,7 @@ impl<'a> Json<'a> {
     pub fn find_bad_string(&self, base: &str) -> Option<String> {
         match self {
             Json::BadStr => Some(base.to_owned()),
-            Json::Object(m) => m
-                .iter()
-                .find_map(|(k, v)| v.find_bad_string(&member_path(base, k))),
+            Json::Object(m) => m.iter().find_map(|(k, v)| v.find_bad_string(&member_path(base, k))),
             Json::Array(a) => a
                 .iter()
                 .enumerate()
@@ -154,11 +151,7 @@ impl<'a> Json<'a> {
 trait ExactlyOne: Iterator + Sized {
     fn exactly_one(mut self) -> Option<Self::Item> {
         let first = self.next()?;
-        if self.next().is_some() {
-            None
-        } else {
-            Some(first)
-        }
+        if self.next().is_some() { None } else { Some(first) }
     }
 }
 impl<I: Iterator> ExactlyOne for I {}
@@ -560,12 +553,7 @@ pub fn owned(v: String) -> Json<'static> {
 }
 
 pub fn obj<'a>(members: Vec<(&'a str, Json<'a>)>) -> Json<'a> {
-    Json::Object(
-        members
-            .into_iter()
-            .map(|(k, v)| (Cow::Borrowed(k), v))
-            .collect(),
-    )
+    Json::Object(members.into_iter().map(|(k, v)| (Cow::Borrowed(k), v)).collect())
 }
 
 #[cfg(test)]
@@ -574,22 +562,14 @@ mod tests {
 
     #[test]
     fn parses_and_keeps_duplicates_and_raw_numbers() {
-        let v = Json::parse(br#"{"a": 1, "a": 3.0, "b": [true, null, "x\u00e9\ud840\udc00"]}"#)
-            .unwrap();
+        let v = Json::parse(br#"{"a": 1, "a": 3.0, "b": [true, null, "x\u00e9\ud840\udc00"]}"#).unwrap();
         let Json::Object(m) = &v else { panic!() };
         assert_eq!(m.len(), 3);
         assert_eq!(m[1].1, Json::Number("3.0".into()));
-        assert_eq!(
-            v.find_duplicate_member(""),
-            Some((String::new(), "a".into()))
-        );
+        assert_eq!(v.find_duplicate_member(""), Some((String::new(), "a".into())));
         assert_eq!(
             v.get("b").unwrap(),
-            &Json::Array(vec![
-                Json::Bool(true),
-                Json::Null,
-                Json::Str(Cow::Owned("xé𠀀".into()))
-            ])
+            &Json::Array(vec![Json::Bool(true), Json::Null, Json::Str(Cow::Owned("xé𠀀".into()))])
         );
     }
 
@@ -632,10 +612,7 @@ mod tests {
 
     #[test]
     fn writes_and_reads_back() {
-        let v = Json::parse(
-            "{\"a\": [\"é\\n\\u0001\\\"\", 12, {}], \"b\": {\"c\": []}}".as_bytes(),
-        )
-        .unwrap();
+        let v = Json::parse("{\"a\": [\"é\\n\\u0001\\\"\", 12, {}], \"b\": {\"c\": []}}".as_bytes()).unwrap();
         let mut out = String::new();
         write_pretty(&v, &mut out);
         assert_eq!(Json::parse(out.as_bytes()).unwrap(), v);

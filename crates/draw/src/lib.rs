@@ -38,9 +38,7 @@ pub mod verify;
 
 pub use beacon::{BeaconSource, BeaconValue, ValueForm};
 pub use digest::Digest;
-pub use draw::{
-    CommittedDraw, CommittedRecord, DrawInputs, DrawResult, Kind, RevealedDraw, compute_result,
-};
+pub use draw::{CommittedDraw, CommittedRecord, DrawInputs, DrawResult, Kind, RevealedDraw, compute_result};
 pub use error::{DrawError, Problem};
 pub use inspectors::{InspectorsInput, InspectorsResult, ObjectEligibility, Team, match_inspectors};
 pub use objects::{Exclusion, ObjectsInput, ObjectsResult, Stratum, StratumResult, draw_objects};

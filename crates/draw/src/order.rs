@@ -42,11 +42,32 @@ where
     if k == 0 {
         return Vec::new();
     }
-    let mut v: Vec<u128> = if n >= PARALLEL_FROM {
-        (0..n).into_par_iter().map(|i| pack(&key(i), i)).collect()
-    } else {
+    let mut v: Vec<u128> = if n < PARALLEL_FROM {
         (0..n).map(|i| pack(&key(i), i)).collect()
+    } else {
+        // SHA-256 keys are uniform: while hashing, keep only items whose
+        // prefix is below a threshold that about k + 6·√k of them pass. If at
+        // least k pass, the first k overall are among them (every other item
+        // has a larger prefix), and a 10⁷-item draw sorts 5·10⁵ items instead
+        // of selecting among 10⁷. If fewer pass (never, for SHA-256 keys,
+        // short of a 6σ event), fall back to keeping everything.
+        let share = (k as f64 + 6.0 * (k as f64).sqrt() + 16.0) / n as f64;
+        let kept: Option<Vec<u128>> = (share < 0.5).then(|| {
+            let threshold = (share * 18_446_744_073_709_551_616.0) as u64;
+            (0..n)
+                .into_par_iter()
+                .filter_map(|i| {
+                    let p = pack(&key(i), i);
+                    (prefix(p) < threshold).then_some(p)
+                })
+                .collect()
+        });
+        match kept {
+            Some(kept) if kept.len() >= k => kept,
+            _ => (0..n).into_par_iter().map(|i| pack(&key(i), i)).collect(),
+        }
     };
+    let n = v.len();
     let full = |a: usize, b: usize| -> Ordering { key(a).cmp(&key(b)).then_with(|| id(a).cmp(id(b))) };
 
     if k < n {
@@ -135,10 +156,20 @@ mod tests {
             .collect();
         let ids: Vec<Vec<u8>> = (0..n).map(|i| format!("{i:06}").into_bytes()).collect();
         for k in [1, 5, 999, 5000, n] {
-            assert_eq!(
-                first_k(n, k, |i| keys[i], |i| &ids[i][..]),
-                naive(&keys, &ids, k)
-            );
+            assert_eq!(first_k(n, k, |i| keys[i], |i| &ids[i][..]), naive(&keys, &ids, k));
+        }
+        // Keys far from uniform (all prefixes large): the threshold keeps
+        // nothing and the full path must take over.
+        let high: Vec<[u8; 32]> = keys
+            .iter()
+            .map(|k| {
+                let mut h = *k;
+                h[0] = 0xff;
+                h
+            })
+            .collect();
+        for k in [1, 999] {
+            assert_eq!(first_k(n, k, |i| high[i], |i| &ids[i][..]), naive(&high, &ids, k));
         }
     }
 }

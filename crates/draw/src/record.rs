@@ -123,21 +123,11 @@ fn number_at(at: &str, v: &Json<'_>) -> Result<u64, DrawError> {
     match v {
         Json::Number(raw) => {
             if raw.bytes().any(|b| matches!(b, b'-' | b'.' | b'e' | b'E')) {
-                return Err(DrawError::new(
-                    at,
-                    Problem::NumberForm {
-                        raw: raw.to_string(),
-                    },
-                ));
+                return Err(DrawError::new(at, Problem::NumberForm { raw: raw.to_string() }));
             }
             match raw.parse::<u64>() {
                 Ok(n) if n <= MAX_NUMBER => Ok(n),
-                _ => Err(DrawError::new(
-                    at,
-                    Problem::NumberTooLarge {
-                        raw: raw.to_string(),
-                    },
-                )),
+                _ => Err(DrawError::new(at, Problem::NumberTooLarge { raw: raw.to_string() })),
             }
         }
         _ => Err(type_err(at, "a non-negative integer")),
@@ -189,29 +179,20 @@ pub fn parse_record<'a>(v: &'a Json<'a>) -> Result<ParsedRecord<'a>, DrawError> 
     let stated_commitment = root.digest("commitment")?;
 
     const REVEAL: [&str; 4] = ["beacon", "nonce", "seed", "result"];
-    let present: Vec<&str> = REVEAL
-        .iter()
-        .copied()
-        .filter(|n| root.opt(n).is_some())
-        .collect();
+    let present: Vec<&str> = REVEAL.iter().copied().filter(|n| root.opt(n).is_some()).collect();
     let reveal = match present.len() {
         0 => None,
         4 => {
             let beacon_at = "beacon";
             let beacon = root.str(beacon_at)?;
-            check_text_allow_empty(beacon)
-                .map_err(|r| DrawError::new(beacon_at, Problem::Text(r)).with_id(beacon))?;
-            let nonce = Nonce::parse_hex(root.str("nonce")?)
-                .map_err(|r| DrawError::new("nonce", Problem::Hex(r)))?;
+            check_text_allow_empty(beacon).map_err(|r| DrawError::new(beacon_at, Problem::Text(r)).with_id(beacon))?;
+            let nonce = Nonce::parse_hex(root.str("nonce")?).map_err(|r| DrawError::new("nonce", Problem::Hex(r)))?;
             let seed = root.digest("seed")?;
             let result = root.req("result")?;
             if !matches!(result, Json::Object(_)) {
                 return Err(type_err("result", "an object"));
             }
-            let beacon_signature = root
-                .opt("beacon_signature")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned);
+            let beacon_signature = root.opt("beacon_signature").and_then(|v| v.as_str()).map(str::to_owned);
             Some(Reveal {
                 beacon: beacon.to_owned(),
                 nonce,
@@ -224,11 +205,7 @@ pub fn parse_record<'a>(v: &'a Json<'a>) -> Result<ParsedRecord<'a>, DrawError> 
             return Err(DrawError::new(
                 "record",
                 Problem::PartialReveal {
-                    missing: REVEAL
-                        .iter()
-                        .copied()
-                        .filter(|n| !present.contains(n))
-                        .collect(),
+                    missing: REVEAL.iter().copied().filter(|n| !present.contains(n)).collect(),
                 },
             ));
         }
@@ -289,8 +266,8 @@ fn inspectors_input(root: &Obj<'_, '_>) -> Result<InspectorsInput, DrawError> {
         .iter()
         .map(|(k, v)| {
             let at = loads.path(k);
-            let name = Text::parse(k.as_ref())
-                .map_err(|r| DrawError::new(&at, Problem::Text(r)).with_id(k.as_ref()))?;
+            let name =
+                Text::parse(k.as_ref()).map_err(|r| DrawError::new(&at, Problem::Text(r)).with_id(k.as_ref()))?;
             Ok((name, number_at(&at, v)?))
         })
         .collect::<Result<Vec<_>, DrawError>>()?;
@@ -344,12 +321,7 @@ fn input_members(inputs: &DrawInputs) -> Vec<(&str, Json<'_>)> {
                                 Json::Array(
                                     st.excluded
                                         .iter()
-                                        .map(|e| {
-                                            obj(vec![
-                                                ("id", s(e.id.as_str())),
-                                                ("reason", s(e.reason.as_str())),
-                                            ])
-                                        })
+                                        .map(|e| obj(vec![("id", s(e.id.as_str())), ("reason", s(e.reason.as_str()))]))
                                         .collect(),
                                 ),
                             ),
@@ -402,12 +374,7 @@ pub fn result_json(result: &DrawResult) -> Json<'_> {
             Json::Array(
                 r.strata
                     .iter()
-                    .map(|st| {
-                        obj(vec![
-                            ("name", s(st.name.as_str())),
-                            ("selected", texts(&st.selected)),
-                        ])
-                    })
+                    .map(|st| obj(vec![("name", s(st.name.as_str())), ("selected", texts(&st.selected))]))
                     .collect(),
             ),
         )]),

@@ -36,8 +36,7 @@ impl ReplacementInput {
     ) -> Result<ReplacementInput, DrawError> {
         check_list("team", &team)?;
         if let Ok(i) = team.binary_search(&replaced) {
-            return Err(DrawError::new(format!("team[{i}]"), Problem::ReplacedOnTeam)
-                .with_id(replaced.as_str()));
+            return Err(DrawError::new(format!("team[{i}]"), Problem::ReplacedOnTeam).with_id(replaced.as_str()));
         }
         if eligible.is_empty() {
             return Err(DrawError::new("eligible", Problem::EmptyList).with_id(object.as_str()));
@@ -45,14 +44,10 @@ impl ReplacementInput {
         check_list("eligible", &eligible)?;
         for (i, e) in eligible.iter().enumerate() {
             if *e == replaced {
-                return Err(DrawError::new(format!("eligible[{i}]"), Problem::ReplacedIsEligible)
-                    .with_id(e.as_str()));
+                return Err(DrawError::new(format!("eligible[{i}]"), Problem::ReplacedIsEligible).with_id(e.as_str()));
             }
             if team.binary_search(e).is_ok() {
-                return Err(
-                    DrawError::new(format!("eligible[{i}]"), Problem::TeamMemberIsEligible)
-                        .with_id(e.as_str()),
-                );
+                return Err(DrawError::new(format!("eligible[{i}]"), Problem::TeamMemberIsEligible).with_id(e.as_str()));
             }
         }
         Ok(ReplacementInput {

@@ -117,9 +117,7 @@ fn label(prefix: &str, record: &Json<'_>) -> String {
 fn must_verify(prefix: String, record: &Json<'_>) -> RecordLine {
     RecordLine {
         label: label(&prefix, record),
-        status: verdict(record).unwrap_or_else(|e| Status::Failed {
-            reason: e.to_string(),
-        }),
+        status: verdict(record).unwrap_or_else(|e| Status::Failed { reason: e.to_string() }),
     }
 }
 
@@ -167,10 +165,7 @@ pub fn check_file(file: &str, bytes: &[u8]) -> FileReport {
     let v = match Json::parse(bytes) {
         Ok(v) => v,
         Err(e) => {
-            return failed(format!(
-                "not valid JSON at byte {}: {}",
-                e.offset, e.message
-            ));
+            return failed(format!("not valid JSON at byte {}: {}", e.offset, e.message));
         }
     };
     let mut lines = Vec::new();
@@ -183,9 +178,7 @@ pub fn check_file(file: &str, bytes: &[u8]) -> FileReport {
         Json::Object(members) if is_vectors_file(&v) => {
             for section in ["vectors", "invalid"] {
                 if members.iter().filter(|(k, _)| k == section).count() > 1 {
-                    return failed(format!(
-                        "member {section:?} appears more than once in the vectors file"
-                    ));
+                    return failed(format!("member {section:?} appears more than once in the vectors file"));
                 }
                 match v.get(section) {
                     None => {}
@@ -248,10 +241,21 @@ mod tests {
         let r = check_file("l.json", br#"[{"spec": "spotcheck-draw-v1", "draw_id": "d1"}, 3]"#);
         let lines = r.render();
         assert_eq!(lines.len(), 2);
-        assert!(lines[0].starts_with("l.json: [0] d1: FAILED: kind: is required"), "{}", lines[0]);
-        assert!(lines[1].starts_with("l.json: [1]: FAILED: record: must be a JSON object"), "{}", lines[1]);
+        assert!(
+            lines[0].starts_with("l.json: [0] d1: FAILED: kind: is required"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].starts_with("l.json: [1]: FAILED: record: must be a JSON object"),
+            "{}",
+            lines[1]
+        );
 
-        let r = check_file("v.json", br#"{"invalid": [{"draw_id": "z", "why_invalid": "no spec"}]}"#);
+        let r = check_file(
+            "v.json",
+            br#"{"invalid": [{"draw_id": "z", "why_invalid": "no spec"}]}"#,
+        );
         assert!(r.is_ok());
         assert_eq!(
             r.render(),

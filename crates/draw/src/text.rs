@@ -41,10 +41,7 @@ impl fmt::Display for TextRule {
             TextRule::TrailingWhiteSpace { ch } => {
                 write!(f, "ends with white space U+{:04X}", *ch as u32)
             }
-            TextRule::NotNfc => write!(
-                f,
-                "is not in Unicode NFC (text is rejected, never normalised)"
-            ),
+            TextRule::NotNfc => write!(f, "is not in Unicode NFC (text is rejected, never normalised)"),
         }
     }
 }
@@ -242,10 +239,7 @@ mod tests {
             check_text("项目\u{85}"),
             Err(TextRule::ControlCharacter { .. })
         ));
-        assert!(matches!(
-            check_text(" a"),
-            Err(TextRule::LeadingWhiteSpace { .. })
-        ));
+        assert!(matches!(check_text(" a"), Err(TextRule::LeadingWhiteSpace { .. })));
         assert!(matches!(
             check_text("a\u{3000}"),
             Err(TextRule::TrailingWhiteSpace { .. })
@@ -256,15 +250,9 @@ mod tests {
 
     #[test]
     fn clean_trims_and_normalises_but_keeps_errors() {
-        assert_eq!(
-            Text::clean("\u{3000} cafe\u{301}\n").unwrap().as_str(),
-            "café"
-        );
+        assert_eq!(Text::clean("\u{3000} cafe\u{301}\n").unwrap().as_str(), "café");
         assert_eq!(Text::clean("   "), Err(TextRule::Empty));
-        assert!(matches!(
-            Text::clean("a\u{0}b"),
-            Err(TextRule::ControlCharacter { .. })
-        ));
+        assert!(matches!(Text::clean("a\u{0}b"), Err(TextRule::ControlCharacter { .. })));
     }
 
     #[test]

@@ -90,13 +90,7 @@ pub fn verify_json(v: &Json<'_>) -> Result<Verification, DrawError> {
     if let (SourceClass::Drand(n), Some(sig)) = (classify(&source), &reveal.beacon_signature) {
         notes.push(check_drand_signature(n, sig, &reveal.beacon));
     }
-    let revealed = RevealedDraw::recomputed(
-        committed,
-        reveal.beacon,
-        reveal.beacon_signature,
-        reveal.nonce,
-        seed,
-    );
+    let revealed = RevealedDraw::recomputed(committed, reveal.beacon, reveal.beacon_signature, reveal.nonce, seed);
     let expected = result_json(revealed.result());
     compare_result(&expected, reveal.result, "result")?;
     Ok(Verification {
@@ -118,9 +112,7 @@ fn check_drand_signature(round: &str, sig_hex: &str, beacon: &str) -> String {
         Ok(v) if v.beacon_value() == beacon => {
             format!("beacon checked: drand quicknet round {round} signature verifies against the pinned key")
         }
-        Ok(_) => format!(
-            "WARNING: beacon_signature is drand's round {round}, but beacon is not its randomness"
-        ),
+        Ok(_) => format!("WARNING: beacon_signature is drand's round {round}, but beacon is not its randomness"),
         Err(e) => format!("WARNING: beacon_signature: {e}"),
     }
 }
@@ -142,9 +134,7 @@ fn compare_result(expected: &Json<'_>, found: &Json<'_>, at: &str) -> Result<(),
                 if !e.iter().any(|(k, _)| k == name) {
                     return Err(DrawError::new(
                         at,
-                        Problem::ResultExtraMember {
-                            name: name.to_string(),
-                        },
+                        Problem::ResultExtraMember { name: name.to_string() },
                     ));
                 }
             }

@@ -85,12 +85,12 @@ fn altered_or_forged_signatures_are_refused() {
     let mut identity = [0u8; 48];
     identity[0] = 0xc0;
     assert!(verify_round(123, &identity).is_err());
-    let g1 = spotcheck_draw::digest::decode_hex("97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb").unwrap();
+    let g1 = spotcheck_draw::digest::decode_hex(
+        "97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb",
+    )
+    .unwrap();
     assert_eq!(verify_round(123, &g1).unwrap_err(), DrandError::BadSignature);
-    assert_eq!(
-        verify_served(123, "zz", None).unwrap_err(),
-        DrandError::SignatureNotHex
-    );
+    assert_eq!(verify_served(123, "zz", None).unwrap_err(), DrandError::SignatureNotHex);
 }
 
 #[test]

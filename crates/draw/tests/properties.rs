@@ -6,8 +6,7 @@ use proptest::prelude::*;
 use spotcheck_draw::canonical::{self, LeaderPool, RawObject, RawStratum};
 use spotcheck_draw::objects::select_indices;
 use spotcheck_draw::{
-    BeaconSource, BeaconValue, CommittedDraw, Digest, DrawInputs, DrawResult, Nonce, Seed, Text,
-    Verified, verify_bytes,
+    BeaconSource, BeaconValue, CommittedDraw, Digest, DrawInputs, DrawResult, Nonce, Seed, Text, Verified, verify_bytes,
 };
 
 fn nonce(n: u64) -> Nonce {
@@ -191,7 +190,10 @@ fn every_single_tamper_is_rejected() {
         ("\"quota\": 3".into(), "\"quota\": 2".into()),
         ("本年度已检查".into(), "本年度已检查。".into()),
         ("\"draw_id\": \"prop\"".into(), "\"draw_id\": \"prop2\"".into()),
-        ("\"kind\": \"objects\"".into(), "\"kind\": \"objects\", \"kind\": \"objects\"".into()),
+        (
+            "\"kind\": \"objects\"".into(),
+            "\"kind\": \"objects\", \"kind\": \"objects\"".into(),
+        ),
         ("\"beacon\": \"\"".into(), "\"beacon\": null".into()),
         ("\"result\": {".into(), "\"result\": {\"extra\": 1, ".into()),
     ];
@@ -214,21 +216,32 @@ fn every_single_tamper_is_rejected() {
 /// from the stored record and nonce, reveal with a manual value of the stated form.
 #[test]
 fn commit_restore_reveal_manual_beacon() {
-    let clean = canonical::replacement("O1", "I1", &["I1".into(), "I2".into()], &["I3".into(), "I4".into(), "I5".into()]).unwrap();
+    let clean = canonical::replacement(
+        "O1",
+        "I1",
+        &["I1".into(), "I2".into()],
+        &["I3".into(), "I4".into(), "I5".into()],
+    )
+    .unwrap();
     let source = BeaconSource::parse("中国福利彩票3D 2026-12-01 开奖号码（三位数字，以单个空格分隔）").unwrap();
     let c = CommittedDraw::commit_fresh(id("R-1"), source, DrawInputs::Replacement(clean.value)).unwrap();
     let public = c.record().to_json();
     assert!(!public.contains(&c.nonce().to_hex()));
     assert!(public.contains("\"nonce_sha256\""));
     let outcome = verify_bytes(public.as_bytes()).unwrap().outcome;
-    let Verified::Committed(rec) = outcome else { panic!("committed record reported as revealed") };
+    let Verified::Committed(rec) = outcome else {
+        panic!("committed record reported as revealed")
+    };
     let restored = CommittedDraw::restore(rec.clone(), c.nonce().clone()).unwrap();
     assert!(CommittedDraw::restore(rec, nonce(1)).is_err());
     assert!(restored.reveal(BeaconValue::Manual("375".into())).is_err());
     assert!(restored.reveal(BeaconValue::None).is_err());
     let r = restored.reveal(BeaconValue::Manual("3 7 5".into())).unwrap();
     assert!(verify_bytes(r.to_json().as_bytes()).is_ok());
-    assert_eq!(r.to_json(), c.reveal(BeaconValue::Manual("3 7 5".into())).unwrap().to_json());
+    assert_eq!(
+        r.to_json(),
+        c.reveal(BeaconValue::Manual("3 7 5".into())).unwrap().to_json()
+    );
 }
 
 /// A drand draw revealed with a real recorded round carries the signature,
@@ -238,14 +251,31 @@ fn drand_reveal_records_the_signature() {
     let sig = "8a60486975062d9f06633c284cf1a7b46fb343f56f329f180530ca40a9e86320244f4fbfc37ae866cf25ef499665a31f";
     let round = spotcheck_draw::drand::verify_served(20905307, sig, None).unwrap();
     let clean = canonical::replacement("O1", "I1", &[], &["I3".into(), "I4".into()]).unwrap();
-    let c = CommittedDraw::commit(id("D-1"), BeaconSource::drand_quicknet(20905307), DrawInputs::Replacement(clean.value.clone()), nonce(3));
-    let other = CommittedDraw::commit(id("D-2"), BeaconSource::drand_quicknet(20905308), DrawInputs::Replacement(clean.value), nonce(3));
-    assert!(other.reveal(BeaconValue::Drand(round.clone())).is_err(), "a round other than the committed one");
+    let c = CommittedDraw::commit(
+        id("D-1"),
+        BeaconSource::drand_quicknet(20905307),
+        DrawInputs::Replacement(clean.value.clone()),
+        nonce(3),
+    );
+    let other = CommittedDraw::commit(
+        id("D-2"),
+        BeaconSource::drand_quicknet(20905308),
+        DrawInputs::Replacement(clean.value),
+        nonce(3),
+    );
+    assert!(
+        other.reveal(BeaconValue::Drand(round.clone())).is_err(),
+        "a round other than the committed one"
+    );
     let r = c.reveal(BeaconValue::Drand(round)).unwrap();
     let json = r.to_json();
     assert!(json.contains(sig));
     let v = verify_bytes(json.as_bytes()).unwrap();
-    assert!(v.notes.iter().any(|n| n.contains("verifies against the pinned key")), "{:?}", v.notes);
+    assert!(
+        v.notes.iter().any(|n| n.contains("verifies against the pinned key")),
+        "{:?}",
+        v.notes
+    );
     // A wrong signature is a warning, not a failure: spec §1 keeps it outside draw-v1.
     let forged = json.replace(sig, &sig.replace("8a60", "8a61"));
     let v = verify_bytes(forged.as_bytes()).unwrap();

@@ -17,10 +17,7 @@ fn python_block() -> String {
 
 fn run(script: &Path, data: &Path) -> Option<(bool, String)> {
     let out = Command::new("python3").arg(script).arg(data).output().ok()?;
-    Some((
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    ))
+    Some((out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned()))
 }
 
 #[test]
@@ -45,7 +42,9 @@ fn the_public_python_reproduces_the_vectors_and_catches_tampering() {
     // beacon, a removed candidate): the Python must catch each.
     let all = std::fs::read(&vectors).unwrap();
     let parsed = Json::parse(&all).unwrap();
-    let Some(Json::Array(invalid)) = parsed.get("invalid") else { panic!("invalid") };
+    let Some(Json::Array(invalid)) = parsed.get("invalid") else {
+        panic!("invalid")
+    };
     let mut text = String::new();
     json::write_pretty(&Json::Array(invalid[..4].to_vec()), &mut text);
     let tampered = dir.join("tampered.json");
