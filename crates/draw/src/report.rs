@@ -252,6 +252,21 @@ mod tests {
             lines[1]
         );
 
+        // A repeated member name or a lone surrogate inside one record of a
+        // vectors file condemns that record only.
+        let r = check_file(
+            "d.json",
+            br#"{"invalid": [{"draw_id": "a", "x": {"k": 1, "k": 2}}, {"draw_id": "b", "y": "\ud800"}]}"#,
+        );
+        let lines = r.render();
+        assert!(r.is_ok(), "{lines:?}");
+        assert!(
+            lines[0].contains("rejected as expected: x: member \"k\" appears more than once"),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[1].contains("rejected as expected"), "{}", lines[1]);
+
         let r = check_file(
             "v.json",
             br#"{"invalid": [{"draw_id": "z", "why_invalid": "no spec"}]}"#,
