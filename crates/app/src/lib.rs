@@ -1,1 +1,70 @@
-//! spotcheck-app
+//! spotcheck-app: the use cases. Each one authorises the actor (role and
+//! jurisdiction), validates its input, applies the domain rules and writes
+//! through the store together with its audit entry in one transaction. The
+//! web server and the command line both call these; neither holds business
+//! logic of its own.
+
+pub mod actor;
+mod audit;
+pub mod audit_log;
+pub mod auth;
+pub mod crypto;
+pub mod demo;
+pub mod departments;
+pub mod error;
+pub mod home;
+pub mod init;
+pub mod settings;
+pub mod users;
+
+pub use actor::{Actor, RequestMeta};
+pub use error::AppError;
+pub use settings::Settings;
+pub use spotcheck_store as store;
+
+use chrono::{DateTime, Utc};
+use crypto::Sealer;
+use spotcheck_store::Store;
+use std::sync::Arc;
+
+/// Where "now" comes from: the system clock, or a fixed clock in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// The application: the store, the settings and the platform key. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    settings: Settings,
+    sealer: Sealer,
+    clock: Clock,
+}
+
+impl App {
+    pub fn new(store: Store, settings: Settings, sealer: Sealer) -> Self {
+        Self::with_clock(store, settings, sealer, Arc::new(Utc::now))
+    }
+
+    pub fn with_clock(store: Store, settings: Settings, sealer: Sealer, clock: Clock) -> Self {
+        Self { inner: Arc::new(Inner { store, settings, sealer, clock }) }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    pub(crate) fn sealer(&self) -> &Sealer {
+        &self.inner.sealer
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.inner.clock)()
+    }
+}

@@ -1,1 +1,177 @@
-//! spotcheck-store
+//! spotcheck-store: the database. One schema and one repository API for both
+//! backends — an embedded SQLite file for one machine, PostgreSQL when a
+//! province outgrows it. Nothing above this crate knows which one it runs on.
+//!
+//! Repository functions take any `ConnectionTrait`, so the same function runs
+//! on a plain connection or inside the transaction of a use case; every query
+//! that reads a department's records takes the caller's [`Jurisdiction`] and
+//! filters through [`scope::department_ids_in`], the one place where scope
+//! becomes SQL.
+
+pub mod audit;
+pub mod departments;
+mod entity;
+mod error;
+mod migration;
+pub mod scope;
+pub mod sessions;
+pub mod users;
+
+pub use error::StoreError;
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction};
+pub use spotcheck_domain::jurisdiction::Jurisdiction;
+
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DbBackend, SqliteTransactionMode, SqlxSqliteConnector,
+    TransactionOptions, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Where the data lives.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// An SQLite file (created when missing).
+    Sqlite(PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+impl Target {
+    /// A short description for logs and messages, without any password.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Sqlite(p) => format!("SQLite {}", p.display()),
+            Target::Postgres(url) => match url.split_once('@') {
+                Some((_, host)) => format!("PostgreSQL {host}"),
+                None => "PostgreSQL".to_string(),
+            },
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The handle every use case goes through. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+    sqlite_path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Connects without touching the schema.
+    pub async fn connect(target: &Target) -> Result<Self, StoreError> {
+        match target {
+            Target::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        StoreError::Unavailable(format!("无法创建数据目录 {}：{e}", dir.display()))
+                    })?;
+                }
+                // WAL lets readers run beside the writer; FULL makes every
+                // committed audit entry durable; the busy timeout lets a second
+                // process (a CLI command beside the server) wait its turn.
+                let opts = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(15));
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(8)
+                    .connect_with(opts)
+                    .await
+                    .map_err(|e| StoreError::Unavailable(format!("无法打开数据库 {}：{e}", path.display())))?;
+                Ok(Self {
+                    db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
+                    backend: Backend::Sqlite,
+                    sqlite_path: Some(path.clone()),
+                })
+            }
+            Target::Postgres(url) => {
+                let mut opts = ConnectOptions::new(url.clone());
+                opts.max_connections(32)
+                    .min_connections(1)
+                    .connect_timeout(Duration::from_secs(10))
+                    .sqlx_logging(false);
+                let db = Database::connect(opts)
+                    .await
+                    .map_err(|e| StoreError::Unavailable(format!("无法连接数据库 {}：{e}", target.describe())))?;
+                Ok(Self { db, backend: Backend::Postgres, sqlite_path: None })
+            }
+        }
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(target: &Target) -> Result<Self, StoreError> {
+        let store = Self::connect(target).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        migration::Migrator::up(&self.db, None).await.map_err(StoreError::from)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The connection for reads outside a transaction.
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Starts a write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing midway.
+    pub async fn begin(&self) -> Result<DatabaseTransaction, StoreError> {
+        let opts = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.db.begin_with_options(opts).await?)
+    }
+
+    /// True when the database answers.
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await.is_ok()
+    }
+
+    /// A consistent online copy of the SQLite database (`VACUUM INTO`), safe
+    /// while the server is running.
+    pub async fn backup_to(&self, to: &Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Unsupported(
+                "PostgreSQL 数据库请使用 pg_dump 备份，例如：pg_dump -Fc -f spotcheck.dump \"$SPOTCHECK_DATABASE_URL\"".into(),
+            ));
+        }
+        if to.exists() {
+            return Err(StoreError::Unsupported(format!("备份文件 {} 已存在，不会覆盖", to.display())));
+        }
+        let target = to.to_str().ok_or_else(|| StoreError::Unsupported("备份文件路径须为 UTF-8".into()))?;
+        let sql = format!("VACUUM INTO '{}'", target.replace('\'', "''"));
+        self.db.execute_unprepared(&sql).await?;
+        Ok(())
+    }
+
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        self.sqlite_path.as_deref()
+    }
+
+    pub async fn close(self) {
+        let _ = self.db.close().await;
+    }
+
+    pub fn db_backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+}

@@ -1,1 +1,73 @@
-//! spotcheck-web
+//! spotcheck-web: HTTP. The JSON API under `/api/v1` (described by the
+//! OpenAPI document at `/api/openapi.json`), the server-rendered Chinese pages
+//! of the working platform, sessions and CSRF, security headers, and the
+//! static assets embedded in the binary. Handlers parse, authenticate and call
+//! a use case of spotcheck-app; they hold no business rules.
+
+mod api;
+mod assets;
+mod error;
+mod extract;
+mod pages;
+mod security;
+
+use axum::Router;
+use spotcheck_app::App;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use api::openapi;
+pub use pages::ID_ROUTES as PAGE_ID_ROUTES;
+
+/// How the server is reached.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// The server sits behind a reverse proxy that terminates TLS: cookies get
+    /// `Secure`, responses get HSTS, and the client address is taken from
+    /// `X-Forwarded-For`.
+    pub behind_tls_proxy: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub cfg: Arc<WebConfig>,
+}
+
+/// The whole HTTP surface.
+pub fn router(app: App, cfg: WebConfig) -> Router {
+    let state = AppState { app, cfg: Arc::new(cfg) };
+    let (api_router, _) = api::router().split_for_parts();
+    Router::new()
+        .merge(pages::router())
+        .merge(api_router)
+        .merge(assets::router())
+        .merge(security::health_router())
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(state, security::guard))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(security::span_for))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    cfg: WebConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router(app, cfg).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,16 @@
+//! Schema migrations, written once with sea-query's schema builder so that
+//! SQLite and PostgreSQL get the same tables. One file per migration; they run
+//! at every start (`Store::migrate`) and are never edited once released.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_foundation::Migration)]
+    }
+}

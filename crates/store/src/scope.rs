@@ -1,0 +1,25 @@
+//! The one place where a [`Jurisdiction`] becomes SQL: the ids (or codes) of
+//! the departments inside it, as a sub-query every scoped query filters on.
+
+use crate::entity::department;
+use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::ColumnTrait;
+use spotcheck_domain::jurisdiction::Jurisdiction;
+
+/// `SELECT id FROM departments WHERE path LIKE '<path>%'`.
+pub fn department_ids_in(scope: &Jurisdiction) -> SelectStatement {
+    Query::select()
+        .column(department::Column::Id)
+        .from(department::Entity)
+        .and_where(department::Column::Path.like(scope.like_pattern()))
+        .to_owned()
+}
+
+/// `SELECT code FROM departments WHERE path LIKE '<path>%'`.
+pub fn department_codes_in(scope: &Jurisdiction) -> SelectStatement {
+    Query::select()
+        .column(department::Column::Code)
+        .from(department::Entity)
+        .and_where(department::Column::Path.like(scope.like_pattern()))
+        .to_owned()
+}

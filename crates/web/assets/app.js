@@ -1,0 +1,30 @@
+// Confirmation before irreversible steps: a form with data-confirm="…" opens a
+// dialog that states what will happen; the form is submitted only on 确定.
+(function () {
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    var text = form.getAttribute('data-confirm');
+    if (!text || form.dataset.confirmed === '1') return;
+    ev.preventDefault();
+    var dlg = document.createElement('dialog');
+    dlg.className = 'confirm';
+    var p = document.createElement('p');
+    p.textContent = text;
+    var buttons = document.createElement('div');
+    buttons.className = 'buttons';
+    var cancel = document.createElement('button');
+    cancel.type = 'button'; cancel.className = 'btn'; cancel.textContent = '取消';
+    var ok = document.createElement('button');
+    ok.type = 'button'; ok.className = 'btn primary'; ok.textContent = '确定';
+    buttons.append(cancel, ok);
+    dlg.append(p, buttons);
+    document.body.append(dlg);
+    cancel.addEventListener('click', function () { dlg.close(); dlg.remove(); });
+    ok.addEventListener('click', function () {
+      form.dataset.confirmed = '1';
+      dlg.close(); dlg.remove();
+      form.requestSubmit ? form.requestSubmit() : form.submit();
+    });
+    dlg.showModal();
+  });
+})();

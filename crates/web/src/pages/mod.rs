@@ -1,0 +1,236 @@
+//! The server-rendered pages of the working platform (Chinese, askama
+//! templates). Every page that shows department data takes a [`WebUser`];
+//! every form arrives through [`WebForm`], which checks the CSRF token.
+
+mod account;
+mod audit;
+mod departments;
+mod home;
+mod login;
+mod users;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+use spotcheck_app::Actor;
+use spotcheck_domain::role::Permission;
+
+/// Pages that take an identifier in their path: the jurisdiction test walks
+/// each of them with another department's identifier and expects 404.
+/// `{id}` is a user id, `{code}` a department code, `{seq}` an audit entry.
+pub const ID_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/users/{id}"),
+    ("GET", "/users/{id}/edit"),
+    ("POST", "/users/{id}"),
+    ("POST", "/users/{id}/reset-password"),
+    ("POST", "/users/{id}/unlock"),
+    ("POST", "/users/{id}/reset-totp"),
+    ("GET", "/departments/{code}"),
+    ("POST", "/departments/{code}"),
+    ("POST", "/departments/{code}/units"),
+    ("GET", "/audit/{seq}"),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/login/totp", get(login::totp_form).post(login::totp_submit))
+        .route("/logout", post(login::logout))
+        .route("/account/password", get(account::password_form).post(account::password_submit))
+        .route("/account/totp", get(account::totp_page))
+        .route("/account/totp/begin", post(account::totp_begin))
+        .route("/account/totp/confirm", post(account::totp_confirm))
+        .route("/account/totp/disable", post(account::totp_disable))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/new", get(users::new_form))
+        .route("/users/{id}", get(users::show).post(users::update))
+        .route("/users/{id}/edit", get(users::edit_form))
+        .route("/users/{id}/reset-password", post(users::reset_password))
+        .route("/users/{id}/unlock", post(users::unlock))
+        .route("/users/{id}/reset-totp", post(users::reset_totp))
+        .route("/departments", get(departments::list))
+        .route("/departments/{code}", get(departments::show).post(departments::update))
+        .route("/departments/{code}/units", post(departments::create_unit))
+        .route("/audit", get(audit::list))
+        .route("/audit/export.csv", get(audit::export))
+        .route("/audit/verify", post(audit::verify))
+        .route("/audit/{seq}", get(audit::show))
+}
+
+pub struct MenuItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub active: bool,
+}
+
+pub struct MenuGroup {
+    pub title: &'static str,
+    pub items: Vec<MenuItem>,
+}
+
+/// What every page of the working platform shows around its body.
+pub struct Frame {
+    pub platform: String,
+    pub user_name: String,
+    pub department: String,
+    pub role_label: String,
+    pub csrf: String,
+    pub menu: Vec<MenuGroup>,
+    pub crumbs: Vec<(String, Option<String>)>,
+    pub notice: Option<String>,
+}
+
+/// The menu a role may use, grouped as the rules' chapters. Entries appear
+/// only for what exists and what the role may do; a user with a pending step
+/// (password change, TOTP enrolment) sees only that.
+fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
+    let item = |label, href: &'static str| MenuItem { label, href, active: active == href };
+    if !gated {
+        return vec![MenuGroup {
+            title: "个人设置",
+            items: vec![item("修改密码", "/account/password"), item("动态口令", "/account/totp")],
+        }];
+    }
+    let mut groups = vec![MenuGroup { title: "工作台", items: vec![item("首页", "/")] }];
+    let mut system = Vec::new();
+    if actor.may(Permission::ManageUsers) {
+        system.push(item("用户管理", "/users"));
+    }
+    if actor.may(Permission::ViewDepartments) {
+        system.push(item("部门与执行单位", "/departments"));
+    }
+    if actor.may(Permission::ReadAudit) {
+        system.push(item("审计日志", "/audit"));
+    }
+    if !system.is_empty() {
+        groups.push(MenuGroup { title: "系统", items: system });
+    }
+    groups.push(MenuGroup {
+        title: "个人设置",
+        items: vec![item("修改密码", "/account/password"), item("动态口令", "/account/totp")],
+    });
+    groups
+}
+
+impl Frame {
+    pub fn new(state: &AppState, actor: &Actor, active: &str) -> Self {
+        let gated = state.app.gate(actor).is_ok();
+        Self {
+            platform: state.app.settings().platform_name.clone(),
+            user_name: actor.user.display_name.clone(),
+            department: actor.department.name.clone(),
+            role_label: actor.role().label().to_string(),
+            csrf: actor.csrf_token.clone(),
+            menu: menu(actor, gated, active),
+            crumbs: Vec::new(),
+            notice: None,
+        }
+    }
+
+    pub fn crumb(mut self, label: impl Into<String>, href: Option<&str>) -> Self {
+        self.crumbs.push((label.into(), href.map(str::to_string)));
+        self
+    }
+
+    /// The confirmation shown after a redirect (`?ok=…`).
+    pub fn notice_from(mut self, ok: Option<&str>) -> Self {
+        self.notice = ok.and_then(notice_text).map(str::to_string);
+        self
+    }
+}
+
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "saved" => "已保存。",
+        "created" => "已创建。",
+        "unlocked" => "已解除锁定。",
+        "totp-reset" => "已解除该用户的动态口令，用户下次登录时须重新绑定（如角色要求）。",
+        "password" => "密码已修改。",
+        "totp" => "动态口令已绑定，下次登录时需要输入。",
+        "totp-off" => "动态口令已解除。",
+        _ => return None,
+    })
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct OkQuery {
+    pub ok: Option<String>,
+}
+
+/// `2026-03-10 14:30`, or — for nothing.
+pub fn time_or_dash(t: Option<&chrono::DateTime<chrono::Utc>>) -> String {
+    t.map(spotcheck_app::actor::local_time).unwrap_or_else(|| "—".to_string())
+}
+
+/// The pager under a list: `共 N 条`, page links keeping the filters.
+pub fn pager(total: u64, page: u64, page_size: u64, base: &str, query: &[(&str, String)]) -> String {
+    let pages = total.div_ceil(page_size).max(1);
+    let link = |p: u64| {
+        let mut q: Vec<(&str, String)> = query.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+        q.push(("page", p.to_string()));
+        format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    };
+    let mut out = format!("<div class=\"pager\"><span>共 {} 条，第 {page}/{pages} 页</span>", thousands(total));
+    if page > 1 {
+        out.push_str(&format!("<a href=\"{}\">上一页</a>", html_escape(&link(page - 1))));
+    }
+    let lo = page.saturating_sub(3).max(1);
+    let hi = (page + 3).min(pages);
+    for p in lo..=hi {
+        if p == page {
+            out.push_str(&format!("<span class=\"cur\">{p}</span>"));
+        } else {
+            out.push_str(&format!("<a href=\"{}\">{p}</a>", html_escape(&link(p))));
+        }
+    }
+    if page < pages {
+        out.push_str(&format!("<a href=\"{}\">下一页</a>", html_escape(&link(page + 1))));
+    }
+    out.push_str("</div>");
+    out
+}
+
+/// `1,234,567`: figures in tables are read faster with separators.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Department options for select boxes: (code, indented name).
+pub fn department_options(depts: &[spotcheck_app::departments::DepartmentView]) -> Vec<(String, String)> {
+    let base = depts.iter().map(|d| d.depth).min().unwrap_or(0);
+    depts
+        .iter()
+        .map(|d| (d.code.clone(), format!("{}{}", "　".repeat(d.depth - base), d.name)))
+        .collect()
+}
+
+pub type PageResult = Result<axum::response::Response, crate::error::PageError>;
+
+/// Renders a template into a response.
+pub fn render(t: impl askama::Template) -> PageResult {
+    use axum::response::IntoResponse;
+    Ok(axum::response::Html(t.render()?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(1234), "1,234");
+        assert_eq!(super::thousands(1234567), "1,234,567");
+    }
+}
