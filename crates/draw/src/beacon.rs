@@ -209,6 +209,25 @@ impl BeaconSource {
         }
     }
 
+    /// Refuses a drand round whose value may already exist (or appear within
+    /// `margin_seconds`) at Unix time `now`: the beacon must be unknowable at
+    /// commit. Other sources are checked by people (a lottery's date).
+    pub fn check_future(&self, now: u64, margin_seconds: u64) -> Result<(), DrawError> {
+        match self {
+            BeaconSource::DrandQuicknet { round } if drand::round_time(*round) < now.saturating_add(margin_seconds) => {
+                Err(DrawError::new(
+                    "beacon_source",
+                    Problem::BeaconTooSoon {
+                        round: *round,
+                        due_at: drand::round_time(*round),
+                        earliest: drand::round_after(now, margin_seconds),
+                    },
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The `beacon_source` text of the record.
     pub fn text(&self) -> String {
         match self {
@@ -284,6 +303,21 @@ mod tests {
         let tpl = BeaconSource::parse("双色球 2026-12-01 开奖号码（格式：## ## ## ## ## ## + ##）").unwrap();
         assert!(tpl.check_manual_value("01 05 12 20 28 33 + 07").is_ok());
         assert!(tpl.check_manual_value("01 05 12 20 28 33 07").is_err());
+    }
+
+    #[test]
+    fn drand_rounds_must_lie_ahead() {
+        let now = 1_780_000_000;
+        let src = BeaconSource::drand_quicknet_after(now, 60);
+        assert!(src.check_future(now, 60).is_ok());
+        let BeaconSource::DrandQuicknet { round } = src else {
+            panic!()
+        };
+        let e = BeaconSource::drand_quicknet(round - 1)
+            .check_future(now, 60)
+            .unwrap_err();
+        assert!(matches!(e.problem, Problem::BeaconTooSoon { earliest, .. } if earliest == round));
+        assert!(BeaconSource::None.check_future(now, 60).is_ok());
     }
 
     #[test]

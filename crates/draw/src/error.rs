@@ -94,6 +94,12 @@ pub enum Problem {
     BeaconSourceForm {
         source: String,
     },
+    /// At commit: the named drand round is due too soon (or is past).
+    BeaconTooSoon {
+        round: u64,
+        due_at: u64,
+        earliest: u64,
+    },
     /// The drand beacon is of another round than the source names.
     DrandRoundMismatch {
         expected: u64,
@@ -229,6 +235,14 @@ impl fmt::Display for Problem {
                 f,
                 "beacon source {} does not state the form of its value in a recognised way",
                 quoted(source)
+            ),
+            Problem::BeaconTooSoon {
+                round,
+                due_at,
+                earliest,
+            } => write!(
+                f,
+                "drand quicknet round {round} is due at Unix time {due_at}, too soon for a value nobody may know at commit; the earliest acceptable round is {earliest}"
             ),
             Problem::DrandRoundMismatch { expected, found } => write!(
                 f,

@@ -1,12 +1,14 @@
 //! Ordering items by 32-byte keys, fast.
 //!
 //! The objects draw needs only the first `quota` of n candidates in key
-//! order, not a full sort: we hash in parallel, select the quota with
-//! `select_nth_unstable` and sort just those. To keep memory traffic low each
-//! item is packed into a `u128` of (first 8 key bytes, index). Two items whose
-//! first 8 bytes agree (about a 10⁻⁶ chance in a ten-million draw) are
-//! re-ordered by their full key and then id, so the result is exactly the
-//! order the spec defines.
+//! order, not a full sort. Keys are hashed in parallel; since SHA-256 keys are
+//! uniform, only those below a threshold (about quota + 6√quota of them) are
+//! kept, and just those are sorted (with a fallback to `select_nth_unstable`
+//! over all keys should too few pass). To keep memory traffic low each item is
+//! packed into a `u128` of (first 8 key bytes, index). Two items whose first
+//! 8 bytes agree (about a 10⁻⁶ chance in a ten-million draw) are re-ordered by
+//! their full key and then id, so the result is exactly the order the spec
+//! defines.
 
 use std::cmp::Ordering;
 

@@ -107,7 +107,16 @@ fn verdict(record: &Json<'_>) -> Result<Status, DrawError> {
 }
 
 fn label(prefix: &str, record: &Json<'_>) -> String {
-    match record.get("draw_id").and_then(Json::as_str) {
+    // A draw_id that is not clean text is shown quoted, so that a control
+    // character cannot break the one-line-per-record output.
+    let id = record.get("draw_id").and_then(Json::as_str).map(|id| {
+        if crate::text::check_text(id).is_ok() {
+            id.to_owned()
+        } else {
+            format!("{id:?}")
+        }
+    });
+    match id.as_deref() {
         Some(id) if prefix.is_empty() => id.to_owned(),
         Some(id) => format!("{prefix} {id}"),
         None => prefix.to_owned(),
