@@ -37,7 +37,11 @@ impl Actor {
     }
 
     pub fn require(&self, p: Permission) -> Result<(), AppError> {
-        if self.may(p) { Ok(()) } else { Err(AppError::forbidden()) }
+        if self.may(p) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden())
+        }
     }
 }
 
@@ -51,7 +55,10 @@ pub struct RequestMeta {
 impl RequestMeta {
     /// For work started from the command line.
     pub fn cli() -> Self {
-        Self { client_addr: "cli".to_string(), request_id: String::new() }
+        Self {
+            client_addr: "cli".to_string(),
+            request_id: String::new(),
+        }
     }
 }
 

@@ -43,7 +43,9 @@ impl From<AuditEntryRow> for AuditEntryView {
         Self {
             seq: f.seq,
             occurred_at: f.occurred_at,
-            actor_role_label: Role::parse(&f.actor_role).map(|r| r.label().to_string()).unwrap_or_default(),
+            actor_role_label: Role::parse(&f.actor_role)
+                .map(|r| r.label().to_string())
+                .unwrap_or_default(),
             actor: f.actor,
             actor_role: f.actor_role,
             department: f.department,
@@ -103,7 +105,10 @@ fn day_start(s: &str, field: &str) -> Result<DateTime<Utc>, AppError> {
 }
 
 fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 impl App {
@@ -138,7 +143,12 @@ impl App {
         let page = q.page.unwrap_or(1).max(1);
         let page_size = q.page_size.unwrap_or(20).clamp(1, 200);
         let (rows, total) = audit::list_in(self.store().conn(), &actor.jurisdiction(), &f, page, page_size).await?;
-        Ok(Page { items: rows.into_iter().map(Into::into).collect(), total, page, page_size })
+        Ok(Page {
+            items: rows.into_iter().map(Into::into).collect(),
+            total,
+            page,
+            page_size,
+        })
     }
 
     pub async fn get_audit_entry(&self, actor: &Actor, seq: i64) -> Result<AuditEntryView, AppError> {
@@ -157,8 +167,22 @@ impl App {
         let scope = actor.jurisdiction();
         let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
         let header = [
-            "序号", "时间", "操作人", "角色", "操作部门", "对象所属部门", "操作", "对象类型", "对象标识", "摘要",
-            "变更前摘要值", "变更后摘要值", "客户端地址", "请求编号", "前序哈希", "本条哈希",
+            "序号",
+            "时间",
+            "操作人",
+            "角色",
+            "操作部门",
+            "对象所属部门",
+            "操作",
+            "对象类型",
+            "对象标识",
+            "摘要",
+            "变更前摘要值",
+            "变更后摘要值",
+            "客户端地址",
+            "请求编号",
+            "前序哈希",
+            "本条哈希",
         ];
         w.write_record(header).map_err(|e| AppError::Internal(e.to_string()))?;
         let mut page = 1;
@@ -166,7 +190,10 @@ impl App {
         loop {
             let (rows, total) = audit::list_in(self.store().conn(), &scope, &f, page, 1000).await?;
             if total > MAX_ROWS {
-                return Err(AppError::invalid("from", format!("符合条件的记录有{total}条，超过单次导出上限{MAX_ROWS}条，请缩小时间范围")));
+                return Err(AppError::invalid(
+                    "from",
+                    format!("符合条件的记录有{total}条，超过单次导出上限{MAX_ROWS}条，请缩小时间范围"),
+                ));
             }
             let n = rows.len();
             for r in rows {
@@ -224,7 +251,15 @@ impl App {
 
 pub fn chain_status(r: ChainReport) -> ChainStatus {
     match r {
-        ChainReport::Intact { entries } => ChainStatus { intact: true, entries, problem: None },
-        ChainReport::Broken(b) => ChainStatus { intact: false, entries: 0, problem: Some(b.to_string()) },
+        ChainReport::Intact { entries } => ChainStatus {
+            intact: true,
+            entries,
+            problem: None,
+        },
+        ChainReport::Broken(b) => ChainStatus {
+            intact: false,
+            entries: 0,
+            problem: Some(b.to_string()),
+        },
     }
 }

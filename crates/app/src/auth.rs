@@ -65,7 +65,8 @@ impl Actor {
 
 impl App {
     fn totp_for(&self, secret_base32: &str, account: &str) -> Result<Totp, AppError> {
-        let secret = Secret::try_from_base32(secret_base32).map_err(|_| AppError::Internal("动态口令密钥损坏".into()))?;
+        let secret =
+            Secret::try_from_base32(secret_base32).map_err(|_| AppError::Internal("动态口令密钥损坏".into()))?;
         Builder::new()
             .with_algorithm(Algorithm::SHA1)
             .with_digits(6)
@@ -84,16 +85,21 @@ impl App {
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        totp.check(code, self.now().timestamp().max(0) as u64).map(|step| step as i64)
+        totp.check(code, self.now().timestamp().max(0) as u64)
+            .map(|step| step as i64)
     }
 
     /// Checks a TOTP code against the user's confirmed or pending secret and
     /// consumes its time step.
     async fn check_totp(&self, user: &UserRow, code: &str) -> Result<bool, AppError> {
-        let Some(sealed) = &user.totp_secret_sealed else { return Ok(false) };
+        let Some(sealed) = &user.totp_secret_sealed else {
+            return Ok(false);
+        };
         let secret = self.sealer().open(sealed)?;
         let totp = self.totp_for(&secret, &user.username)?;
-        let Some(step) = self.matching_step(&totp, code) else { return Ok(false) };
+        let Some(step) = self.matching_step(&totp, code) else {
+            return Ok(false);
+        };
         Ok(users::use_totp_step(self.store().conn(), user.id, step).await?)
     }
 
@@ -124,11 +130,18 @@ impl App {
             let root = self.root_code().await?;
             let tx = self.store().begin().await?;
             let shown: String = username.chars().take(64).collect();
-            let by = By { user_id: None, name: shown.clone(), role: String::new(), department: root, meta: meta.clone() };
+            let by = By {
+                user_id: None,
+                name: shown.clone(),
+                role: String::new(),
+                department: root,
+                meta: meta.clone(),
+            };
             record(
                 &tx,
                 &by,
-                Change::new(AuditAction::LoginFailed, "user", &shown).summary(format!("登录失败：用户名“{shown}”不存在或已停用")),
+                Change::new(AuditAction::LoginFailed, "user", &shown)
+                    .summary(format!("登录失败：用户名“{shown}”不存在或已停用")),
             )
             .await?;
             tx.commit().await.map_err(spotcheck_store::StoreError::from)?;
@@ -150,7 +163,10 @@ impl App {
                 &by,
                 Change::new(AuditAction::LoginRefusedLocked, "user", user.id)
                     .in_department(dept.code.as_str())
-                    .summary(format!("账号锁定期间尝试登录（锁定至{}）", crate::actor::local_time(&until))),
+                    .summary(format!(
+                        "账号锁定期间尝试登录（锁定至{}）",
+                        crate::actor::local_time(&until)
+                    )),
             )
             .await?;
             tx.commit().await.map_err(spotcheck_store::StoreError::from)?;
@@ -199,7 +215,12 @@ impl App {
             record(&tx, &by, login_change(&user, &dept, kind)).await?;
         }
         tx.commit().await.map_err(spotcheck_store::StoreError::from)?;
-        Ok(LoginOutcome { token, csrf_token, totp_pending, user })
+        Ok(LoginOutcome {
+            token,
+            csrf_token,
+            totp_pending,
+            user,
+        })
     }
 
     /// Counts a failed attempt, locks the account at the limit, and returns
@@ -209,7 +230,11 @@ impl App {
         let tx = self.store().begin().await?;
         // Re-read inside the write transaction so concurrent failures all count.
         let current = users::by_id(&tx, user.id).await?.ok_or(AppError::InvalidCredentials)?;
-        let before = if current.locked_until.is_some_and(|t| t <= now) { 0 } else { current.failed_logins };
+        let before = if current.locked_until.is_some_and(|t| t <= now) {
+            0
+        } else {
+            current.failed_logins
+        };
         let after = self.settings().lockout.after_failure(before, now);
         users::record_failure(&tx, user.id, after.failures, after.locked_until).await?;
         record(
@@ -250,15 +275,25 @@ impl App {
         }
         let by = By::actor(actor);
         if !self.check_totp(&actor.user, code).await? {
-            return Err(match self.fail_login(&actor.user, &actor.department, &by, "动态口令错误").await? {
-                AppError::InvalidCredentials => AppError::InvalidTotp,
-                other => other,
-            });
+            return Err(
+                match self
+                    .fail_login(&actor.user, &actor.department, &by, "动态口令错误")
+                    .await?
+                {
+                    AppError::InvalidCredentials => AppError::InvalidTotp,
+                    other => other,
+                },
+            );
         }
         let tx = self.store().begin().await?;
         sessions::set_stage(&tx, &actor.session, STAGE_FULL).await?;
         users::record_login(&tx, actor.user.id, self.now()).await?;
-        record(&tx, &by, login_change(&actor.user, &actor.department, SessionKind::Browser)).await?;
+        record(
+            &tx,
+            &by,
+            login_change(&actor.user, &actor.department, SessionKind::Browser),
+        )
+        .await?;
         tx.commit().await.map_err(spotcheck_store::StoreError::from)?;
         Ok(())
     }
@@ -371,7 +406,11 @@ impl App {
             &By::actor(actor),
             Change::new(AuditAction::PasswordChanged, "user", actor.user.id)
                 .in_department(actor.department.code.as_str())
-                .summary(if actor.user.must_change_password { "首次登录修改密码" } else { "修改本人密码" }),
+                .summary(if actor.user.must_change_password {
+                    "首次登录修改密码"
+                } else {
+                    "修改本人密码"
+                }),
         )
         .await?;
         tx.commit().await.map_err(spotcheck_store::StoreError::from)?;
@@ -387,15 +426,23 @@ impl App {
             return Err(AppError::Conflict("已绑定动态口令；如需更换，请先解除绑定".into()));
         }
         let base32 = Secret::new_stack(crypto::random_bytes::<20>()).to_base32();
-        users::set_totp(self.store().conn(), actor.user.id, Some(&self.sealer().seal(&base32)), false, self.now())
-            .await?;
+        users::set_totp(
+            self.store().conn(),
+            actor.user.id,
+            Some(&self.sealer().seal(&base32)),
+            false,
+            self.now(),
+        )
+        .await?;
         self.enrolment_for(&base32, &actor.user.username)
     }
 
     /// The enrolment begun but not yet confirmed, so a reload or a mistyped
     /// code does not lose the QR code the user may already have scanned.
     pub async fn pending_totp_enrolment(&self, actor: &Actor) -> Result<Option<TotpEnrolment>, AppError> {
-        let user = users::by_id(self.store().conn(), actor.user.id).await?.ok_or(AppError::Unauthenticated)?;
+        let user = users::by_id(self.store().conn(), actor.user.id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         match (&user.totp_secret_sealed, user.totp_enabled) {
             (Some(sealed), false) => {
                 let base32 = self.sealer().open(sealed)?;
@@ -409,13 +456,22 @@ impl App {
         let totp = self.totp_for(base32, username)?;
         let url = totp.to_url().map_err(|e| AppError::Internal(e.to_string()))?;
         let qr = qrcode::QrCode::new(url.as_bytes()).map_err(|e| AppError::Internal(e.to_string()))?;
-        let qr_svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).build();
-        Ok(TotpEnrolment { secret_base32: base32.to_string(), otpauth_url: url, qr_svg })
+        let qr_svg = qr
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(200, 200)
+            .build();
+        Ok(TotpEnrolment {
+            secret_base32: base32.to_string(),
+            otpauth_url: url,
+            qr_svg,
+        })
     }
 
     /// Confirms enrolment with a code from the authenticator.
     pub async fn confirm_totp_enrolment(&self, actor: &Actor, code: &str) -> Result<(), AppError> {
-        let user = users::by_id(self.store().conn(), actor.user.id).await?.ok_or(AppError::Unauthenticated)?;
+        let user = users::by_id(self.store().conn(), actor.user.id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         if user.totp_enabled {
             return Ok(());
         }
@@ -424,7 +480,10 @@ impl App {
             .clone()
             .ok_or_else(|| AppError::Conflict("请先生成动态口令密钥".into()))?;
         if !self.check_totp(&user, code).await? {
-            return Err(AppError::invalid("code", "动态口令不正确，请确认手机时间准确后输入最新的6位数字"));
+            return Err(AppError::invalid(
+                "code",
+                "动态口令不正确，请确认手机时间准确后输入最新的6位数字",
+            ));
         }
         let tx = self.store().begin().await?;
         users::set_totp(&tx, user.id, Some(&sealed), true, self.now()).await?;
@@ -466,7 +525,10 @@ impl App {
 
     /// The current TOTP code for a secret (used by tests and the CLI's self-check).
     pub fn totp_code_for(&self, secret_base32: &str, account: &str, at: DateTime<Utc>) -> Result<String, AppError> {
-        Ok(self.totp_for(secret_base32, account)?.generate(at.timestamp().max(0) as u64).to_string())
+        Ok(self
+            .totp_for(secret_base32, account)?
+            .generate(at.timestamp().max(0) as u64)
+            .to_string())
     }
 }
 

@@ -86,7 +86,9 @@ const SEALED_PREFIX: &str = "v1:";
 
 impl Sealer {
     pub fn from_key(key: [u8; 32]) -> Self {
-        Self { cipher: XChaCha20Poly1305::new(&key.into()) }
+        Self {
+            cipher: XChaCha20Poly1305::new(&key.into()),
+        }
     }
 
     /// Reads the key file (base64 of 32 bytes), creating it with a fresh key
@@ -120,7 +122,10 @@ impl Sealer {
     pub fn seal(&self, plaintext: &str) -> String {
         let nonce_bytes = random_bytes::<24>();
         let nonce = XNonce::from(nonce_bytes);
-        let ct = self.cipher.encrypt(&nonce, plaintext.as_bytes()).expect("encryption of a short text succeeds");
+        let ct = self
+            .cipher
+            .encrypt(&nonce, plaintext.as_bytes())
+            .expect("encryption of a short text succeeds");
         let mut out = nonce_bytes.to_vec();
         out.extend_from_slice(&ct);
         format!("{SEALED_PREFIX}{}", STANDARD.encode(out))
@@ -135,7 +140,10 @@ impl Sealer {
         }
         let (n, ct) = raw.split_at(24);
         let nonce_bytes: [u8; 24] = n.try_into().map_err(|_| fail())?;
-        let pt = self.cipher.decrypt(&XNonce::from(nonce_bytes), ct).map_err(|_| fail())?;
+        let pt = self
+            .cipher
+            .decrypt(&XNonce::from(nonce_bytes), ct)
+            .map_err(|_| fail())?;
         String::from_utf8(pt).map_err(|_| fail())
     }
 }
@@ -144,7 +152,11 @@ impl Sealer {
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(content.as_bytes())?;
     f.sync_all()
 }

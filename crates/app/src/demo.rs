@@ -34,16 +34,76 @@ pub struct DemoAccount {
 }
 
 pub const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { username: "hlj_admin", display_name: "王建国", role: Role::ProvinceAdmin, department: "230000", phone: "0451-53620001" },
-    DemoAccount { username: "hlj_auditor", display_name: "李淑芬", role: Role::Auditor, department: "230000", phone: "0451-53620002" },
-    DemoAccount { username: "hrb_admin", display_name: "张立新", role: Role::DepartmentAdmin, department: "230100", phone: "0451-86361001" },
-    DemoAccount { username: "hrb_deputy", display_name: "刘志强", role: Role::DeputyHead, department: "230100", phone: "0451-86361002" },
-    DemoAccount { username: "hrb_head", display_name: "陈海涛", role: Role::Head, department: "230100", phone: "0451-86361003" },
-    DemoAccount { username: "hrb_inspector", display_name: "赵明", role: Role::Inspector, department: "230100-01", phone: "13904510001" },
-    DemoAccount { username: "hrb_inspector2", display_name: "马骏", role: Role::Inspector, department: "230100-01", phone: "13904510002" },
-    DemoAccount { username: "daoli_admin", display_name: "孙丽娟", role: Role::DepartmentAdmin, department: "230102", phone: "0451-84651001" },
-    DemoAccount { username: "nangang_admin", display_name: "周伟", role: Role::DepartmentAdmin, department: "230103", phone: "0451-82631001" },
-    DemoAccount { username: "qqhr_admin", display_name: "吴晓东", role: Role::DepartmentAdmin, department: "230200", phone: "0452-2401001" },
+    DemoAccount {
+        username: "hlj_admin",
+        display_name: "王建国",
+        role: Role::ProvinceAdmin,
+        department: "230000",
+        phone: "0451-53620001",
+    },
+    DemoAccount {
+        username: "hlj_auditor",
+        display_name: "李淑芬",
+        role: Role::Auditor,
+        department: "230000",
+        phone: "0451-53620002",
+    },
+    DemoAccount {
+        username: "hrb_admin",
+        display_name: "张立新",
+        role: Role::DepartmentAdmin,
+        department: "230100",
+        phone: "0451-86361001",
+    },
+    DemoAccount {
+        username: "hrb_deputy",
+        display_name: "刘志强",
+        role: Role::DeputyHead,
+        department: "230100",
+        phone: "0451-86361002",
+    },
+    DemoAccount {
+        username: "hrb_head",
+        display_name: "陈海涛",
+        role: Role::Head,
+        department: "230100",
+        phone: "0451-86361003",
+    },
+    DemoAccount {
+        username: "hrb_inspector",
+        display_name: "赵明",
+        role: Role::Inspector,
+        department: "230100-01",
+        phone: "13904510001",
+    },
+    DemoAccount {
+        username: "hrb_inspector2",
+        display_name: "马骏",
+        role: Role::Inspector,
+        department: "230100-01",
+        phone: "13904510002",
+    },
+    DemoAccount {
+        username: "daoli_admin",
+        display_name: "孙丽娟",
+        role: Role::DepartmentAdmin,
+        department: "230102",
+        phone: "0451-84651001",
+    },
+    DemoAccount {
+        username: "nangang_admin",
+        display_name: "周伟",
+        role: Role::DepartmentAdmin,
+        department: "230103",
+        phone: "0451-82631001",
+    },
+    DemoAccount {
+        username: "qqhr_admin",
+        display_name: "吴晓东",
+        role: Role::DepartmentAdmin,
+        department: "230200",
+        phone: "0452-2401001",
+    },
 ];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -66,7 +126,17 @@ impl App {
         for (code, name, parent) in UNITS {
             let code = DepartmentCode::parse(code).map_err(AppError::Internal)?;
             let division = code.division();
-            if ensure_department(&tx, &code, name, DepartmentKind::ExecutingUnit, division.as_str(), Some(parent), now).await? {
+            if ensure_department(
+                &tx,
+                &code,
+                name,
+                DepartmentKind::ExecutingUnit,
+                division.as_str(),
+                Some(parent),
+                now,
+            )
+            .await?
+            {
                 report.units_added += 1;
             }
         }
@@ -99,7 +169,10 @@ impl App {
                 &By::system(root.code.as_str(), RequestMeta::cli()),
                 Change::new(AuditAction::DemoLoaded, "system", root.code.as_str())
                     .in_department(root.code.as_str())
-                    .summary(format!("载入演示数据：执行单位{}个、账号{}个", report.units_added, report.users_added)),
+                    .summary(format!(
+                        "载入演示数据：执行单位{}个、账号{}个",
+                        report.units_added, report.users_added
+                    )),
             )
             .await?;
         }

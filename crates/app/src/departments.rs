@@ -85,7 +85,11 @@ impl App {
     }
 
     /// One department inside the jurisdiction, with its units.
-    pub async fn get_department(&self, actor: &Actor, code: &str) -> Result<(DepartmentView, Vec<DepartmentView>), AppError> {
+    pub async fn get_department(
+        &self,
+        actor: &Actor,
+        code: &str,
+    ) -> Result<(DepartmentView, Vec<DepartmentView>), AppError> {
         if !actor.may(Permission::ViewDepartments) && !actor.may(Permission::ManageUsers) {
             return Err(AppError::forbidden());
         }
@@ -93,12 +97,17 @@ impl App {
             .await?
             .ok_or_else(|| AppError::not_found("部门"))?;
         let parent = match d.parent_id {
-            Some(p) => departments::by_id(self.store().conn(), p).await?.map(|p| p.code.as_str().to_string()),
+            Some(p) => departments::by_id(self.store().conn(), p)
+                .await?
+                .map(|p| p.code.as_str().to_string()),
             None => None,
         };
         let units = departments::units_of(self.store().conn(), d.id).await?;
         let code_s = d.code.as_str().to_string();
-        Ok((view(&d, parent), units.iter().map(|u| view(u, Some(code_s.clone()))).collect()))
+        Ok((
+            view(&d, parent),
+            units.iter().map(|u| view(u, Some(code_s.clone()))).collect(),
+        ))
     }
 
     /// Sets up an executing unit under a 归口部门 of the jurisdiction.
@@ -112,7 +121,10 @@ impl App {
         let tx = self.store().begin().await?;
         let existing = departments::units_of(&tx, parent.id).await?;
         if existing.iter().any(|u| u.name == name) {
-            return Err(AppError::invalid("name", format!("“{}”下已有名为“{name}”的单位", parent.name)));
+            return Err(AppError::invalid(
+                "name",
+                format!("“{}”下已有名为“{name}”的单位", parent.name),
+            ));
         }
         let next = existing
             .iter()
@@ -120,7 +132,8 @@ impl App {
             .max()
             .unwrap_or(0)
             + 1;
-        let code = DepartmentCode::unit(&parent.code.division(), next).map_err(|m| AppError::invalid("parent_code", m))?;
+        let code =
+            DepartmentCode::unit(&parent.code.division(), next).map_err(|m| AppError::invalid("parent_code", m))?;
         let path = child_path(Some(&parent.path), &code);
         let row = departments::insert(
             &tx,
@@ -157,7 +170,9 @@ impl App {
             .await?
             .ok_or_else(|| AppError::not_found("部门"))?;
         if d.kind != DepartmentKind::ExecutingUnit {
-            return Err(AppError::Forbidden("归口部门按行政区划设置，不能修改；只能修改执行单位".into()));
+            return Err(AppError::Forbidden(
+                "归口部门按行政区划设置，不能修改；只能修改执行单位".into(),
+            ));
         }
         let name = check_unit_name(&input.name)?;
         let tx = self.store().begin().await?;
@@ -172,16 +187,24 @@ impl App {
                     d.code,
                     d.name,
                     name,
-                    if d.active != input.active { if input.active { "，启用" } else { "，停用" } } else { "" }
+                    if d.active != input.active {
+                        if input.active { "，启用" } else { "，停用" }
+                    } else {
+                        ""
+                    }
                 ))
                 .before(serde_json::json!({"name": d.name, "active": d.active}))
                 .after(serde_json::json!({"name": name, "active": input.active})),
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let row = departments::by_id(self.store().conn(), d.id).await?.ok_or_else(|| AppError::not_found("部门"))?;
+        let row = departments::by_id(self.store().conn(), d.id)
+            .await?
+            .ok_or_else(|| AppError::not_found("部门"))?;
         let parent = match row.parent_id {
-            Some(p) => departments::by_id(self.store().conn(), p).await?.map(|p| p.code.as_str().to_string()),
+            Some(p) => departments::by_id(self.store().conn(), p)
+                .await?
+                .map(|p| p.code.as_str().to_string()),
             None => None,
         };
         Ok(view(&row, parent))

@@ -55,7 +55,10 @@ impl AppError {
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Validation { field: field.to_string(), message: message.into() }
+        AppError::Validation {
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 
     pub fn not_found(what: &str) -> Self {
@@ -76,7 +79,10 @@ impl From<StoreError> for AppError {
                     "code" => "编码",
                     other => other,
                 };
-                AppError::Validation { field: column.clone(), message: format!("{what}已存在，请换一个") }
+                AppError::Validation {
+                    field: column.clone(),
+                    message: format!("{what}已存在，请换一个"),
+                }
             }
             StoreError::Unsupported(m) => AppError::Conflict(m),
             other => {

@@ -42,8 +42,16 @@ fn fig(label: &str, value: u64, hint: &str, link: Option<&str>) -> Figure {
 
 /// Midnight of today in Beijing, as UTC.
 fn start_of_day(now: DateTime<Utc>) -> DateTime<Utc> {
-    let local = now.with_timezone(&china()).date_naive().and_hms_opt(0, 0, 0).expect("midnight");
-    china().from_local_datetime(&local).single().expect("fixed offset").with_timezone(&Utc)
+    let local = now
+        .with_timezone(&china())
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight");
+    china()
+        .from_local_datetime(&local)
+        .single()
+        .expect("fixed offset")
+        .with_timezone(&Utc)
 }
 
 impl App {
@@ -58,13 +66,22 @@ impl App {
             let depts = departments::list_in(db, &scope).await?;
             let competent = depts.iter().filter(|d| d.kind == DepartmentKind::Competent).count() as u64;
             let units = depts.len() as u64 - competent;
-            figures.push(fig("管辖归口部门", competent, "本部门及下级住建部门", Some("/departments")));
+            figures.push(fig(
+                "管辖归口部门",
+                competent,
+                "本部门及下级住建部门",
+                Some("/departments"),
+            ));
             figures.push(fig("执行单位", units, "执法支队、监督站等", Some("/departments")));
         }
         if actor.may(Permission::ManageUsers) || actor.may(Permission::ReadAudit) {
             let by_role = users::count_by_role_in(db, &scope).await?;
             let total: u64 = by_role.iter().map(|(_, n)| n).sum();
-            let inspectors = by_role.iter().find(|(r, _)| *r == Role::Inspector).map(|(_, n)| *n).unwrap_or(0);
+            let inspectors = by_role
+                .iter()
+                .find(|(r, _)| *r == Role::Inspector)
+                .map(|(_, n)| *n)
+                .unwrap_or(0);
             let link = actor.may(Permission::ManageUsers).then_some("/users");
             figures.push(fig("在用账号", total, "管辖范围内启用的账号", link));
             figures.push(fig("检查人员账号", inspectors, "可登录平台的执法检查人员", link));
@@ -80,8 +97,18 @@ impl App {
             let logins = audit::count_since_in(db, &scope, today, Some(AuditAction::Login.code())).await?;
             let failed = audit::count_since_in(db, &scope, today, Some(AuditAction::LoginFailed.code())).await?;
             figures.push(fig("今日操作记录", entries, "今日写入审计链的记录", Some("/audit")));
-            figures.push(fig("今日登录", logins, "今日成功登录次数", Some("/audit?action=auth.login")));
-            let mut f = fig("今日登录失败", failed, "用户名或密码、动态口令错误", Some("/audit?action=auth.login_failed"));
+            figures.push(fig(
+                "今日登录",
+                logins,
+                "今日成功登录次数",
+                Some("/audit?action=auth.login"),
+            ));
+            let mut f = fig(
+                "今日登录失败",
+                failed,
+                "用户名或密码、动态口令错误",
+                Some("/audit?action=auth.login_failed"),
+            );
             if failed > 0 {
                 f.tone = "warn".to_string();
             }

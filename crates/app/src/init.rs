@@ -73,8 +73,16 @@ impl App {
             let code = DepartmentCode::for_division(&d.code);
             let name = competent_department_name(&d.name, d.level == DivisionLevel::Province);
             let parent = d.parent.as_ref().map(|p| p.as_str().to_string());
-            if ensure_department(&tx, &code, &name, DepartmentKind::Competent, d.code.as_str(), parent.as_deref(), now)
-                .await?
+            if ensure_department(
+                &tx,
+                &code,
+                &name,
+                DepartmentKind::Competent,
+                d.code.as_str(),
+                parent.as_deref(),
+                now,
+            )
+            .await?
             {
                 report.departments_added += 1;
             }
@@ -108,20 +116,26 @@ impl App {
         password: &str,
     ) -> Result<(), AppError> {
         let username = check_username(username)?;
-        self.settings().password_policy.check(&username, password).map_err(|m| AppError::invalid("password", m))?;
+        self.settings()
+            .password_policy
+            .check(&username, password)
+            .map_err(|m| AppError::invalid("password", m))?;
         let dept = departments::by_code(self.store().conn(), department_code.trim())
             .await?
             .ok_or_else(|| AppError::invalid("department", format!("部门编码“{}”不存在", department_code.trim())))?;
         if role == Role::ProvinceAdmin && dept.parent_id.is_some() {
-            return Err(AppError::invalid("role", "省级管理员只能属于省住房和城乡建设厅（部门编码230000）"));
+            return Err(AppError::invalid(
+                "role",
+                "省级管理员只能属于省住房和城乡建设厅（部门编码230000）",
+            ));
         }
         let pw = password.to_string();
         let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
-        let root = departments::root(self.store().conn()).await?.ok_or_else(|| {
-            AppError::Internal("数据库尚未初始化，请先运行 spotcheck init".into())
-        })?;
+        let root = departments::root(self.store().conn())
+            .await?
+            .ok_or_else(|| AppError::Internal("数据库尚未初始化，请先运行 spotcheck init".into()))?;
         let tx = self.store().begin().await?;
         let row = users::insert(
             &tx,
@@ -146,8 +160,15 @@ impl App {
             &By::system(root.code.as_str(), RequestMeta::cli()),
             Change::new(AuditAction::UserCreated, "user", row.id)
                 .in_department(dept.code.as_str())
-                .summary(format!("命令行新增用户 {}（{}，{}）", username, role.label(), dept.name))
-                .after(serde_json::json!({"username": username, "role": role.code(), "department": dept.code.as_str()})),
+                .summary(format!(
+                    "命令行新增用户 {}（{}，{}）",
+                    username,
+                    role.label(),
+                    dept.name
+                ))
+                .after(
+                    serde_json::json!({"username": username, "role": role.code(), "department": dept.code.as_str()}),
+                ),
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;

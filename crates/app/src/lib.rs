@@ -49,7 +49,14 @@ impl App {
     }
 
     pub fn with_clock(store: Store, settings: Settings, sealer: Sealer, clock: Clock) -> Self {
-        Self { inner: Arc::new(Inner { store, settings, sealer, clock }) }
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                settings,
+                sealer,
+                clock,
+            }),
+        }
     }
 
     pub fn store(&self) -> &Store {

@@ -130,7 +130,8 @@ pub(crate) fn check_username(s: &str) -> Result<String, AppError> {
     let s = s.trim();
     let ok = (3..=32).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
     if ok {
         Ok(s.to_string())
     } else {
@@ -159,13 +160,19 @@ fn check_phone(s: &str) -> Result<String, AppError> {
     if ok {
         Ok(s.to_string())
     } else {
-        Err(AppError::invalid("phone", format!("联系电话“{s}”无效：只能包含数字和“-”，7–20位")))
+        Err(AppError::invalid(
+            "phone",
+            format!("联系电话“{s}”无效：只能包含数字和“-”，7–20位"),
+        ))
     }
 }
 
 fn parse_role(s: &str) -> Result<Role, AppError> {
     Role::parse(s).ok_or_else(|| {
-        let all: Vec<_> = Role::ALL.iter().map(|r| format!("{}（{}）", r.label(), r.code())).collect();
+        let all: Vec<_> = Role::ALL
+            .iter()
+            .map(|r| format!("{}（{}）", r.label(), r.code()))
+            .collect();
         AppError::invalid("role", format!("角色“{s}”无效，可选：{}", all.join("、")))
     })
 }
@@ -176,7 +183,10 @@ impl App {
         departments::get_code_in(self.store().conn(), &actor.jurisdiction(), code.trim())
             .await?
             .ok_or_else(|| {
-                AppError::invalid("department_code", format!("部门“{}”不存在或不在您的管辖范围内", code.trim()))
+                AppError::invalid(
+                    "department_code",
+                    format!("部门“{}”不存在或不在您的管辖范围内", code.trim()),
+                )
             })
     }
 
@@ -188,7 +198,11 @@ impl App {
 
     pub async fn list_users(&self, actor: &Actor, q: &UserQuery) -> Result<Page<UserView>, AppError> {
         actor.require(Permission::ManageUsers)?;
-        let mut f = UserFilter { text: q.q.clone(), active: q.active, ..Default::default() };
+        let mut f = UserFilter {
+            text: q.q.clone(),
+            active: q.active,
+            ..Default::default()
+        };
         if let Some(r) = q.role.as_deref().filter(|s| !s.is_empty()) {
             f.role = Some(parse_role(r)?);
         }
@@ -206,7 +220,12 @@ impl App {
                 UserView::of(u, &c, &n)
             })
             .collect();
-        Ok(Page { items, total, page, page_size })
+        Ok(Page {
+            items,
+            total,
+            page,
+            page_size,
+        })
     }
 
     async fn user_in_scope(&self, actor: &Actor, id: i64) -> Result<UserRow, AppError> {
@@ -242,7 +261,10 @@ impl App {
         self.check_assignment(actor, role, &dept)?;
         let password = match input.password.as_deref().filter(|p| !p.is_empty()) {
             Some(p) => {
-                self.settings().password_policy.check(&username, p).map_err(|m| AppError::invalid("password", m))?;
+                self.settings()
+                    .password_policy
+                    .check(&username, p)
+                    .map_err(|m| AppError::invalid("password", m))?;
                 p.to_string()
             }
             None => temporary_password(),
@@ -268,7 +290,9 @@ impl App {
         )
         .await
         .map_err(|e| match e {
-            StoreError::Duplicate { .. } => AppError::invalid("username", format!("用户名“{username}”已存在，请换一个")),
+            StoreError::Duplicate { .. } => {
+                AppError::invalid("username", format!("用户名“{username}”已存在，请换一个"))
+            }
             other => other.into(),
         })?;
         let view = UserView::of(&row, dept.code.as_str(), &dept.name);
@@ -277,12 +301,21 @@ impl App {
             &By::actor(actor),
             Change::new(AuditAction::UserCreated, "user", row.id)
                 .in_department(dept.code.as_str())
-                .summary(format!("新增用户 {}（{}，{}，{}）", username, display_name, role.label(), dept.name))
+                .summary(format!(
+                    "新增用户 {}（{}，{}，{}）",
+                    username,
+                    display_name,
+                    role.label(),
+                    dept.name
+                ))
                 .after(view.state()),
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        Ok(CreatedUser { user: view, initial_password: password })
+        Ok(CreatedUser {
+            user: view,
+            initial_password: password,
+        })
     }
 
     pub async fn update_user(&self, actor: &Actor, id: i64, input: &UserUpdate) -> Result<UserView, AppError> {
@@ -297,20 +330,31 @@ impl App {
             self.check_assignment(actor, role, &dept)?;
         }
         if id == actor.user.id && (role != current.role || dept.id != current.department_id || !input.active) {
-            return Err(AppError::Forbidden("不能修改本人的角色、部门或停用本人账号，请由其他管理员操作".into()));
+            return Err(AppError::Forbidden(
+                "不能修改本人的角色、部门或停用本人账号，请由其他管理员操作".into(),
+            ));
         }
         let now = self.now();
         let tx = self.store().begin().await?;
         users::update_profile(
             &tx,
             id,
-            ProfileChange { display_name: &display_name, role, department_id: dept.id, phone: &phone, active: input.active, now },
+            ProfileChange {
+                display_name: &display_name,
+                role,
+                department_id: dept.id,
+                phone: &phone,
+                active: input.active,
+                now,
+            },
         )
         .await?;
         if !input.active {
             sessions::delete_for_user(&tx, id, None).await?;
         }
-        let updated = users::by_id(&tx, id).await?.ok_or_else(|| AppError::not_found("用户"))?;
+        let updated = users::by_id(&tx, id)
+            .await?
+            .ok_or_else(|| AppError::not_found("用户"))?;
         let after = UserView::of(&updated, dept.code.as_str(), &dept.name);
         let action = match (current.active, input.active) {
             (true, false) => AuditAction::UserDeactivated,
@@ -322,7 +366,12 @@ impl App {
             &By::actor(actor),
             Change::new(action, "user", id)
                 .in_department(dept.code.as_str())
-                .summary(format!("{} {}（{}）", action.label(), updated.username, describe_changes(&before, &after)))
+                .summary(format!(
+                    "{} {}（{}）",
+                    action.label(),
+                    updated.username,
+                    describe_changes(&before, &after)
+                ))
                 .before(before.state())
                 .after(after.state()),
         )
@@ -418,7 +467,11 @@ fn describe_changes(before: &UserView, after: &UserView) -> String {
     if before.active != after.active {
         parts.push(if after.active { "启用" } else { "停用" }.to_string());
     }
-    if parts.is_empty() { "无变化".to_string() } else { parts.join("；") }
+    if parts.is_empty() {
+        "无变化".to_string()
+    } else {
+        parts.join("；")
+    }
 }
 
 #[cfg(test)]

@@ -1,1 +1,189 @@
-fn main() {}
+//! `spotcheck`: the one binary of the platform. Every command that touches
+//! data takes `--data-dir` and `--database-url` (or `SPOTCHECK_DATA_DIR` and
+//! `SPOTCHECK_DATABASE_URL`); every error is one Chinese line and a non-zero
+//! exit status.
+
+#![forbid(unsafe_code)]
+
+mod commands;
+mod verify;
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// 黑龙江省住建系统“双随机、一公开”监管平台
+#[derive(Parser)]
+#[command(name = "spotcheck", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives.
+#[derive(Args, Clone, Debug)]
+struct DataArgs {
+    /// 数据目录：SQLite 数据库 spotcheck.db 与平台密钥 secret.key 所在目录
+    #[arg(long, env = "SPOTCHECK_DATA_DIR", default_value = "./spotcheck-data")]
+    data_dir: PathBuf,
+    /// PostgreSQL 连接串（postgres://…）；不填则使用数据目录中的 SQLite
+    #[arg(long, env = "SPOTCHECK_DATABASE_URL")]
+    database_url: Option<String>,
+    /// 平台密钥文件（加密身份证号、动态口令密钥）；默认为 <数据目录>/secret.key。多台服务器须使用同一密钥
+    #[arg(long, env = "SPOTCHECK_KEY_FILE")]
+    key_file: Option<PathBuf>,
+}
+
+/// Security settings a deployment may change.
+#[derive(Args, Clone, Debug)]
+struct PolicyArgs {
+    /// 省级管理员与审计员是否必须使用动态口令
+    #[arg(long, env = "SPOTCHECK_REQUIRE_TOTP", default_value_t = true, action = clap::ArgAction::Set)]
+    require_totp: bool,
+    /// 会话无操作超时（分钟）
+    #[arg(long, env = "SPOTCHECK_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    session_idle_minutes: i64,
+    /// 连续登录失败多少次锁定账号
+    #[arg(long, env = "SPOTCHECK_LOCKOUT_FAILURES", default_value_t = 5)]
+    lockout_failures: u32,
+    /// 锁定时长（分钟）
+    #[arg(long, env = "SPOTCHECK_LOCKOUT_MINUTES", default_value_t = 30)]
+    lockout_minutes: i64,
+    /// 密码最小长度
+    #[arg(long, env = "SPOTCHECK_PASSWORD_MIN_LENGTH", default_value_t = 8)]
+    password_min_length: usize,
+    /// 密码须包含的字符类别数（大写、小写、数字、特殊字符中的几类）
+    #[arg(long, env = "SPOTCHECK_PASSWORD_MIN_KINDS", default_value_t = 3)]
+    password_min_kinds: usize,
+}
+
+#[derive(Args, Clone, Debug)]
+struct ServeArgs {
+    /// 监听地址
+    #[arg(long, env = "SPOTCHECK_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// 本服务位于终止 TLS 的反向代理之后（允许监听非本机地址，Cookie 加 Secure，响应加 HSTS）
+    #[arg(long, env = "SPOTCHECK_BEHIND_TLS_PROXY", default_value_t = false)]
+    behind_tls_proxy: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 创建或升级数据库，初始化行政区划与住建部门（--demo 同时载入演示数据）
+    Init {
+        #[command(flatten)]
+        data: DataArgs,
+        /// 同时载入演示数据（可重复运行，不会重复创建）
+        #[arg(long)]
+        demo: bool,
+    },
+    /// 启动平台
+    Serve {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+        #[command(flatten)]
+        policy: PolicyArgs,
+    },
+    /// 初始化并载入演示数据后启动平台，打印访问地址和各角色演示账号
+    Demo {
+        #[command(flatten)]
+        data: DataArgs,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
+    /// 用户管理
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// 审计链
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// 在线备份 SQLite 数据库（PostgreSQL 请使用 pg_dump）
+    Backup {
+        #[command(flatten)]
+        data: DataArgs,
+        /// 备份文件路径（不得已存在）
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// 验证公开的随机抽取记录（spotcheck-draw-v1）
+    Verify {
+        /// 记录文件：单条记录、记录列表或测试向量文件
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 新增用户，密码从标准输入读取
+    Add {
+        #[command(flatten)]
+        data: DataArgs,
+        /// 用户名（3–32位小写字母、数字或 _ . -）
+        #[arg(long)]
+        username: String,
+        /// 角色：province_admin 省级管理员, department_admin 部门管理员, deputy_head 分管负责人, head 主要负责人, inspector 检查人员, auditor 审计员
+        #[arg(long)]
+        role: String,
+        /// 所属部门编码，如 230000（省厅）、230102（道里区）、230100-01（执行单位）
+        #[arg(long)]
+        department: String,
+        /// 姓名（默认同用户名）
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// 逐条重算审计链哈希；发现改动、删除或调换时以非零状态退出并指出第一条问题记录
+    Verify {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            let detail = e.to_string();
+            let first = detail.lines().next().unwrap_or("").trim_start_matches("error: ");
+            eprintln!("错误：命令行参数无效（{first}）。运行 spotcheck --help 查看用法");
+            return ExitCode::from(2);
+        }
+    };
+    if let Command::Verify { files } = &cli.command {
+        return verify::run(files);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("错误：无法启动运行时：{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli.command)) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("错误：{message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -237,9 +237,15 @@ impl std::fmt::Display for ChainBreak {
                 write!(f, "第{seq}条审计记录与前一条的链接断开（前序哈希不符）")
             }
             ChainBreak::Gap { expected, found } => {
-                write!(f, "审计记录序号不连续：应为第{expected}条，实际为第{found}条（记录被删除或调换）")
+                write!(
+                    f,
+                    "审计记录序号不连续：应为第{expected}条，实际为第{found}条（记录被删除或调换）"
+                )
             }
-            ChainBreak::Truncated { expected_last, found_last } => write!(
+            ChainBreak::Truncated {
+                expected_last,
+                found_last,
+            } => write!(
                 f,
                 "审计记录在第{found_last}条后缺失：链头记录最后一条为第{expected_last}条（末尾记录被删除）"
             ),
@@ -265,14 +271,20 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self { next_seq: 1, prev_hash: GENESIS_HASH.to_string() }
+        Self {
+            next_seq: 1,
+            prev_hash: GENESIS_HASH.to_string(),
+        }
     }
 }
 
 impl ChainVerifier {
     pub fn feed(&mut self, e: &StoredEntry) -> Result<(), ChainBreak> {
         if e.fields.seq != self.next_seq {
-            return Err(ChainBreak::Gap { expected: self.next_seq, found: e.fields.seq });
+            return Err(ChainBreak::Gap {
+                expected: self.next_seq,
+                found: e.fields.seq,
+            });
         }
         if e.prev_hash != self.prev_hash {
             return Err(ChainBreak::BrokenLink { seq: e.fields.seq });
@@ -294,7 +306,10 @@ impl ChainVerifier {
     pub fn finish(&self, head_seq: i64, head_hash: &str) -> Result<i64, ChainBreak> {
         let last = self.count();
         if last < head_seq {
-            return Err(ChainBreak::Truncated { expected_last: head_seq, found_last: last });
+            return Err(ChainBreak::Truncated {
+                expected_last: head_seq,
+                found_last: last,
+            });
         }
         if last > head_seq || self.prev_hash != head_hash {
             return Err(ChainBreak::HeadMismatch { seq: last });
@@ -333,7 +348,11 @@ mod tests {
             .map(|seq| {
                 let f = fields(seq);
                 let hash = entry_hash(&prev, &f);
-                let e = StoredEntry { fields: f, prev_hash: prev.clone(), hash: hash.clone() };
+                let e = StoredEntry {
+                    fields: f,
+                    prev_hash: prev.clone(),
+                    hash: hash.clone(),
+                };
                 prev = hash;
                 e
             })
@@ -365,7 +384,10 @@ mod tests {
 
         let mut removed = chain(5);
         removed.remove(1);
-        assert_eq!(verify(&removed, (5, &head)), Err(ChainBreak::Gap { expected: 2, found: 3 }));
+        assert_eq!(
+            verify(&removed, (5, &head)),
+            Err(ChainBreak::Gap { expected: 2, found: 3 })
+        );
 
         let mut swapped = chain(5);
         swapped.swap(1, 2);
@@ -374,7 +396,10 @@ mod tests {
         let truncated = chain(5).into_iter().take(4).collect::<Vec<_>>();
         assert_eq!(
             verify(&truncated, (5, &head)),
-            Err(ChainBreak::Truncated { expected_last: 5, found_last: 4 })
+            Err(ChainBreak::Truncated {
+                expected_last: 5,
+                found_last: 4
+            })
         );
 
         // Rehashing one entry after changing it still breaks the next link.

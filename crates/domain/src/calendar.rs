@@ -115,11 +115,7 @@ pub enum CalendarError {
     Line { line: usize, error: EntryError },
     /// An entry of the schedule given for `year` (1-based position).
     #[error("{year}年日程第{index}条：{error}")]
-    Entry {
-        year: i32,
-        index: usize,
-        error: EntryError,
-    },
+    Entry { year: i32, index: usize, error: EntryError },
     #[error("{year}年的日程为空，至少应有元旦等法定节假日")]
     EmptyYear { year: i32 },
     #[error("{year}年不在可以处理的范围内（1900—9999年）")]
@@ -188,8 +184,7 @@ impl WorkCalendar {
     pub fn official() -> &'static WorkCalendar {
         static OFFICIAL: OnceLock<WorkCalendar> = OnceLock::new();
         OFFICIAL.get_or_init(|| {
-            WorkCalendar::from_csv(OFFICIAL_CSV)
-                .expect("the shipped data/cn-workday-calendar.csv is valid (tested)")
+            WorkCalendar::from_csv(OFFICIAL_CSV).expect("the shipped data/cn-workday-calendar.csv is valid (tested)")
         })
     }
 
@@ -213,10 +208,8 @@ impl WorkCalendar {
             if fields.len() != 3 {
                 return Err(err(EntryError::Columns(fields.len())));
             }
-            let date =
-                parse_iso_date(fields[0]).ok_or_else(|| err(EntryError::Date(fields[0].into())))?;
-            let kind =
-                DayKind::parse(fields[1]).ok_or_else(|| err(EntryError::Kind(fields[1].into())))?;
+            let date = parse_iso_date(fields[0]).ok_or_else(|| err(EntryError::Date(fields[0].into())))?;
+            let kind = DayKind::parse(fields[1]).ok_or_else(|| err(EntryError::Kind(fields[1].into())))?;
             let entry = CalendarEntry::new(date, kind, fields[2]);
             check_entry(&entry).map_err(err)?;
             if let Some(&first) = first_line.get(&date) {
@@ -250,10 +243,7 @@ impl WorkCalendar {
             let index = i + 1;
             let err = |error| CalendarError::Entry { year, index, error };
             if entry.date.year() != year {
-                return Err(err(EntryError::OutsideYear {
-                    date: entry.date,
-                    year,
-                }));
+                return Err(err(EntryError::OutsideYear { date: entry.date, year }));
             }
             check_entry(&entry).map_err(err)?;
             if let Some((first, _)) = new_entries.get(&entry.date) {

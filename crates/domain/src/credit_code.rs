@@ -17,9 +17,7 @@ use std::str::FromStr;
 pub const CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Weights of positions 1–17 for the check character: 3^(i-1) mod 31.
-const WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// Weights of the eight body characters of a GB 11714 组织机构代码.
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
@@ -71,9 +69,7 @@ pub enum CreditCodeError {
         excluded_letter_hint(*.found)
     )]
     ExcludedLetter { position: usize, found: char },
-    #[error(
-        "第{position}位含有不允许的字符\"{found}\"（统一社会信用代码只由数字和大写英文字母组成）"
-    )]
+    #[error("第{position}位含有不允许的字符\"{found}\"（统一社会信用代码只由数字和大写英文字母组成）")]
     InvalidChar { position: usize, found: char },
     #[error(
         "第1位登记管理部门代码\"{found}\"无效，应为1、2、3、4、5、6、7、8、9、A、N、Y之一（企业为9），请核对代码是否抄错"
@@ -208,9 +204,7 @@ impl CreditCode {
         }
         let chars: Vec<char> = s.chars().collect();
         if chars.len() != 18 {
-            return Err(CreditCodeError::WrongLength {
-                actual: chars.len(),
-            });
+            return Err(CreditCodeError::WrongLength { actual: chars.len() });
         }
         for (i, &c) in chars.iter().enumerate() {
             if value(c).is_none() {

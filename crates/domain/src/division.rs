@@ -108,11 +108,14 @@ pub fn parse_divisions(csv: &str) -> Result<Vec<Division>, String> {
         }
         let cols: Vec<&str> = line.split(',').collect();
         if cols.len() != 4 {
-            return Err(format!("第{line_no}行应有4列（代码,名称,层级,上级），实际{}列", cols.len()));
+            return Err(format!(
+                "第{line_no}行应有4列（代码,名称,层级,上级），实际{}列",
+                cols.len()
+            ));
         }
         let code = DivisionCode::parse(cols[0]).map_err(|e| format!("第{line_no}行：{e}"))?;
-        let level = DivisionLevel::parse(cols[2].trim())
-            .ok_or_else(|| format!("第{line_no}行：层级\"{}\"无效", cols[2]))?;
+        let level =
+            DivisionLevel::parse(cols[2].trim()).ok_or_else(|| format!("第{line_no}行：层级\"{}\"无效", cols[2]))?;
         let parent = if cols[3].trim().is_empty() {
             None
         } else {
@@ -125,7 +128,12 @@ pub fn parse_divisions(csv: &str) -> Result<Vec<Division>, String> {
         if out.iter().any(|d| d.code == code) {
             return Err(format!("第{line_no}行：区划代码{code}重复"));
         }
-        out.push(Division { code, name: cols[1].trim().to_string(), level, parent });
+        out.push(Division {
+            code,
+            name: cols[1].trim().to_string(),
+            level,
+            parent,
+        });
     }
     if out.iter().filter(|d| d.parent.is_none()).count() != 1 {
         return Err("区划表必须恰好有一个顶级区划".to_string());

@@ -61,9 +61,7 @@ pub enum IdNumberError {
     OldFifteenDigit,
     #[error("身份证号应为18位，实际为{actual}位，请核对是否多输或漏输")]
     WrongLength { actual: usize },
-    #[error(
-        "第{position}位含有不允许的字符\"{found}\"（身份证号前17位只能是数字，第18位是数字或X）"
-    )]
+    #[error("第{position}位含有不允许的字符\"{found}\"（身份证号前17位只能是数字，第18位是数字或X）")]
     InvalidChar { position: usize, found: char },
     #[error("第7—14位出生日期\"{found}\"不是有效的日期，请核对号码是否抄错")]
     InvalidBirthDate { found: String },
@@ -84,11 +82,7 @@ pub fn check_char(first17: &str) -> Option<char> {
     if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     Some(match (12 - sum % 11) % 11 {
         10 => 'X',
         d => char::from_digit(d, 10)?,

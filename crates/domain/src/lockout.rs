@@ -11,7 +11,10 @@ pub struct LockoutPolicy {
 
 impl Default for LockoutPolicy {
     fn default() -> Self {
-        Self { max_failures: 5, lock_minutes: 30 }
+        Self {
+            max_failures: 5,
+            lock_minutes: 30,
+        }
     }
 }
 
@@ -27,8 +30,7 @@ impl LockoutPolicy {
     /// `failures_before` is the count of consecutive failures so far.
     pub fn after_failure(&self, failures_before: u32, now: DateTime<Utc>) -> AfterFailure {
         let failures = failures_before.saturating_add(1);
-        let locked_until = (failures >= self.max_failures)
-            .then(|| now + Duration::minutes(self.lock_minutes));
+        let locked_until = (failures >= self.max_failures).then(|| now + Duration::minutes(self.lock_minutes));
         AfterFailure { failures, locked_until }
     }
 

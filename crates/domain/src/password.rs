@@ -22,7 +22,10 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self { min_length: 8, min_kinds: 3 }
+        Self {
+            min_length: 8,
+            min_kinds: 3,
+        }
     }
 }
 

@@ -4,9 +4,7 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use proptest::prelude::*;
-use spotcheck_domain::calendar::{
-    CalendarEntry, CalendarError, DayKind, Deadline, EntryError, WorkCalendar,
-};
+use spotcheck_domain::calendar::{CalendarEntry, CalendarError, DayKind, Deadline, EntryError, WorkCalendar};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -56,13 +54,7 @@ const NOTICES: &[NoticeItem] = &[
         &[(2024, 4, 28), (2024, 5, 11)],
     ),
     item(&["端午节"], (2024, 6, 10), (2024, 6, 10), 1, &[]), // 6月10日放假，与周末连休
-    item(
-        &["中秋节"],
-        (2024, 9, 15),
-        (2024, 9, 17),
-        3,
-        &[(2024, 9, 14)],
-    ),
+    item(&["中秋节"], (2024, 9, 15), (2024, 9, 17), 3, &[(2024, 9, 14)]),
     item(
         &["国庆节"],
         (2024, 10, 1),
@@ -160,10 +152,7 @@ fn the_shipped_csv_matches_the_notices_festival_by_festival() {
         for day in first.iter_days().take_while(|x| *x <= last) {
             let entry = cal.entry(day).unwrap_or_else(|| panic!("{day} missing"));
             assert_eq!(entry.kind, DayKind::Holiday, "{day}");
-            assert!(
-                item.names.contains(&entry.name.as_str()),
-                "{day}: {entry:?}"
-            );
+            assert!(item.names.contains(&entry.name.as_str()), "{day}: {entry:?}");
         }
         for &w in item.workdays {
             let day = date_of(w);
@@ -173,10 +162,7 @@ fn the_shipped_csv_matches_the_notices_festival_by_festival() {
             );
             let entry = cal.entry(day).unwrap_or_else(|| panic!("{day} missing"));
             assert_eq!(entry.kind, DayKind::Workday, "{day}");
-            assert!(
-                item.names.contains(&entry.name.as_str()),
-                "{day}: {entry:?}"
-            );
+            assert!(item.names.contains(&entry.name.as_str()), "{day}: {entry:?}");
         }
         expected_entries += item.days as usize + item.workdays.len();
     }
@@ -189,10 +175,7 @@ fn the_shipped_csv_matches_the_notices_festival_by_festival() {
 fn every_day_of_2024_to_2026_agrees_with_the_notices() {
     let cal = official();
     let mut workdays = 0;
-    for day in d(2024, 1, 1)
-        .iter_days()
-        .take_while(|x| *x <= d(2026, 12, 31))
-    {
+    for day in d(2024, 1, 1).iter_days().take_while(|x| *x <= d(2026, 12, 31)) {
         assert_eq!(cal.is_workday(day), notice_is_workday(day), "{day}");
         workdays += i64::from(cal.is_workday(day));
     }
@@ -228,19 +211,13 @@ fn the_issue_example() {
             provisional: false
         }
     );
-    assert_eq!(
-        official().workdays_between(d(2025, 9, 26), d(2025, 10, 30)),
-        20
-    );
+    assert_eq!(official().workdays_between(d(2025, 9, 26), d(2025, 10, 30)), 20);
 }
 
 #[test]
 fn zero_days_is_the_date_itself() {
     assert_eq!(add(d(2025, 10, 3), 0), d(2025, 10, 3));
-    assert_eq!(
-        official().workdays_between(d(2025, 10, 3), d(2025, 10, 3)),
-        0
-    );
+    assert_eq!(official().workdays_between(d(2025, 10, 3), d(2025, 10, 3)), 0);
 }
 
 #[test]
@@ -337,10 +314,7 @@ fn a_year_without_schedule_is_provisional() {
     assert!(cal.add_workdays(d(2027, 3, 1), 0).provisional);
     // Once the province adds 2027, the same deadline is final.
     let with_2027 = cal
-        .with_year(
-            2027,
-            [CalendarEntry::new(d(2027, 1, 1), DayKind::Holiday, "元旦")],
-        )
+        .with_year(2027, [CalendarEntry::new(d(2027, 1, 1), DayKind::Holiday, "元旦")])
         .unwrap();
     assert_eq!(
         with_2027.add_workdays(d(2026, 12, 25), 10),
@@ -429,10 +403,7 @@ fn csv_errors_name_the_line() {
     );
 
     let e = csv_error(&format!("{head}2025-01-28,holiday\n"));
-    assert_eq!(
-        e.to_string(),
-        "第4行：应为\"日期,类型,名称\"三列，实际为2列"
-    );
+    assert_eq!(e.to_string(), "第4行：应为\"日期,类型,名称\"三列，实际为2列");
 
     let e = csv_error(&format!("{head}\n2025-01-01,holiday,元旦\n"));
     assert_eq!(
@@ -457,16 +428,10 @@ fn csv_errors_name_the_line() {
     );
 
     let e = csv_error(&format!("{head}2025-01-28,holiday, \n"));
-    assert_eq!(
-        e.to_string(),
-        "第4行：2025-01-28缺少名称，请填写所属节日，例如\"春节\""
-    );
+    assert_eq!(e.to_string(), "第4行：2025-01-28缺少名称，请填写所属节日，例如\"春节\"");
 
     let e = csv_error("1899-01-01,holiday,元旦\n");
-    assert_eq!(
-        e.to_string(),
-        "第1行：1899年不在可以处理的范围内（1900—9999年）"
-    );
+    assert_eq!(e.to_string(), "第1行：1899年不在可以处理的范围内（1900—9999年）");
 }
 
 #[test]
@@ -501,10 +466,7 @@ fn with_year_adds_or_replaces_one_year() {
     );
     // Replacing 2027 drops its old entries.
     let replaced = cal
-        .with_year(
-            2027,
-            [CalendarEntry::new(d(2027, 1, 1), DayKind::Holiday, "元旦")],
-        )
+        .with_year(2027, [CalendarEntry::new(d(2027, 1, 1), DayKind::Holiday, "元旦")])
         .unwrap();
     assert_eq!(replaced.entries_of_year(2027).count(), 1);
     assert!(!replaced.is_workday(d(2027, 2, 6)));
@@ -556,10 +518,7 @@ fn with_year_rejects_bad_schedules() {
     );
 
     let e = cal
-        .with_year(
-            2027,
-            [CalendarEntry::new(d(2027, 2, 8), DayKind::Workday, "春节")],
-        )
+        .with_year(2027, [CalendarEntry::new(d(2027, 2, 8), DayKind::Workday, "春节")])
         .unwrap_err();
     assert!(matches!(
         e,
@@ -573,10 +532,7 @@ fn with_year_rejects_bad_schedules() {
     assert_eq!(e.to_string(), "2027年的日程为空，至少应有元旦等法定节假日");
 
     let e = cal
-        .with_year(
-            2027,
-            [CalendarEntry::new(d(2027, 1, 1), DayKind::Holiday, "元,旦")],
-        )
+        .with_year(2027, [CalendarEntry::new(d(2027, 1, 1), DayKind::Holiday, "元,旦")])
         .unwrap_err();
     assert!(matches!(
         e,
@@ -589,22 +545,14 @@ fn with_year_rejects_bad_schedules() {
 
 #[test]
 fn merge() {
-    let province = WorkCalendar::empty()
-        .with_year(2027, schedule_2027())
-        .unwrap();
+    let province = WorkCalendar::empty().with_year(2027, schedule_2027()).unwrap();
     let merged = official().merge(&province).unwrap();
-    assert_eq!(
-        merged.years().collect::<Vec<_>>(),
-        vec![2024, 2025, 2026, 2027]
-    );
+    assert_eq!(merged.years().collect::<Vec<_>>(), vec![2024, 2025, 2026, 2027]);
     // Merging the same year twice is fine when it is the same schedule.
     assert_eq!(merged.merge(official()).unwrap(), merged);
     // A different 2025 cannot be merged silently.
     let other_2025 = WorkCalendar::empty()
-        .with_year(
-            2025,
-            [CalendarEntry::new(d(2025, 1, 1), DayKind::Holiday, "元旦")],
-        )
+        .with_year(2025, [CalendarEntry::new(d(2025, 1, 1), DayKind::Holiday, "元旦")])
         .unwrap();
     let e = official().merge(&other_2025).unwrap_err();
     assert_eq!(

@@ -3,9 +3,7 @@
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use spotcheck_domain::credit_code::{
-    self, CHARSET, CreditCode, CreditCodeError, org_code_check_char,
-};
+use spotcheck_domain::credit_code::{self, CHARSET, CreditCode, CreditCodeError, org_code_check_char};
 use spotcheck_domain::id_number::{self, Gender, IdNumber, IdNumberError};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -112,10 +110,7 @@ fn empty() {
     for raw in ["", "   ", "\u{3000}"] {
         assert_eq!(CreditCode::parse(raw), Err(CreditCodeError::Empty));
     }
-    assert_eq!(
-        CreditCodeError::Empty.to_string(),
-        "统一社会信用代码不能为空"
-    );
+    assert_eq!(CreditCodeError::Empty.to_string(), "统一社会信用代码不能为空");
 }
 
 #[test]
@@ -141,10 +136,7 @@ fn wrong_length() {
         "{old_registration}"
     );
     let old_org_code = CreditCode::parse("80210043-3").unwrap_err();
-    assert!(
-        old_org_code.to_string().contains("旧的组织机构代码"),
-        "{old_org_code}"
-    );
+    assert!(old_org_code.to_string().contains("旧的组织机构代码"), "{old_org_code}");
 }
 
 #[test]
@@ -162,12 +154,7 @@ fn excluded_letters() {
         err.to_string(),
         "第9位含有不允许的字符\"I\"（统一社会信用代码不使用I、O、Z、S、V），请核对是否应为数字1"
     );
-    for (letter, hint) in [
-        ('O', "数字0"),
-        ('Z', "数字2"),
-        ('S', "数字5"),
-        ('V', "抄错"),
-    ] {
+    for (letter, hint) in [('O', "数字0"), ('Z', "数字2"), ('S', "数字5"), ('V', "抄错")] {
         let raw = format!("9111000080210043{letter}B");
         let err = CreditCode::parse(&raw).unwrap_err();
         assert_eq!(
@@ -291,12 +278,7 @@ fn the_whole_department_table() {
 #[test]
 fn division_must_be_digits() {
     let err = CreditCode::parse(&with_check("9123A100802100433")).unwrap_err();
-    assert_eq!(
-        err,
-        CreditCodeError::DivisionNotDigits {
-            found: "23A100".into()
-        }
-    );
+    assert_eq!(err, CreditCodeError::DivisionNotDigits { found: "23A100".into() });
     assert_eq!(
         err.to_string(),
         "第3—8位登记管理机关行政区划码应为6位数字，实际为\"23A100\"，请核对代码是否抄错"
@@ -360,9 +342,8 @@ fn draw_vector_codes() {
 /// Department (position 1) and category (position 2) pairs of the table.
 fn dept_cat() -> impl Strategy<Value = String> {
     prop::sample::select(vec![
-        "11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39", "41", "49", "51",
-        "52", "53", "59", "61", "62", "69", "71", "72", "79", "81", "89", "91", "92", "93", "A1",
-        "A9", "N1", "N2", "N3", "N9", "Y1",
+        "11", "12", "13", "19", "21", "29", "31", "32", "33", "34", "35", "39", "41", "49", "51", "52", "53", "59",
+        "61", "62", "69", "71", "72", "79", "81", "89", "91", "92", "93", "A1", "A9", "N1", "N2", "N3", "N9", "Y1",
     ])
     .prop_map(String::from)
 }
@@ -372,14 +353,8 @@ fn charset_char() -> impl Strategy<Value = char> {
 }
 
 fn valid_credit_code() -> impl Strategy<Value = String> {
-    (
-        dept_cat(),
-        "[0-9]{6}",
-        prop::collection::vec(charset_char(), 8),
-    )
-        .prop_map(|(dc, division, body)| {
-            make_credit_code(&dc, &division, &body.into_iter().collect::<String>())
-        })
+    (dept_cat(), "[0-9]{6}", prop::collection::vec(charset_char(), 8))
+        .prop_map(|(dc, division, body)| make_credit_code(&dc, &division, &body.into_iter().collect::<String>()))
 }
 
 proptest! {
@@ -527,10 +502,7 @@ fn id_errors() {
 
     let short = IdNumber::parse("23010219800101123", t).unwrap_err();
     assert_eq!(short, IdNumberError::WrongLength { actual: 17 });
-    assert_eq!(
-        short.to_string(),
-        "身份证号应为18位，实际为17位，请核对是否多输或漏输"
-    );
+    assert_eq!(short.to_string(), "身份证号应为18位，实际为17位，请核对是否多输或漏输");
 
     let x_inside = IdNumber::parse("2301021980010112X6", t).unwrap_err();
     assert_eq!(
@@ -564,17 +536,10 @@ fn id_errors() {
         feb30.to_string(),
         "第7—14位出生日期\"19990230\"不是有效的日期，请核对号码是否抄错"
     );
-    for body in [
-        "23010219991301123",
-        "23010219990100123",
-        "23010217990101123",
-    ] {
+    for body in ["23010219991301123", "23010219990100123", "23010217990101123"] {
         let raw = format!("{body}{}", id_number::check_char(body).unwrap());
         assert!(
-            matches!(
-                IdNumber::parse(&raw, t),
-                Err(IdNumberError::InvalidBirthDate { .. })
-            ),
+            matches!(IdNumber::parse(&raw, t), Err(IdNumberError::InvalidBirthDate { .. })),
             "{raw}"
         );
     }

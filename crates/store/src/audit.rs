@@ -126,7 +126,11 @@ pub async fn append(db: &impl ConnectionTrait, e: NewAuditEntry) -> Result<Audit
         .filter(audit_head::Column::Id.eq(1))
         .exec(db)
         .await?;
-    Ok(AuditEntryRow { fields, prev_hash, hash })
+    Ok(AuditEntryRow {
+        fields,
+        prev_hash,
+        hash,
+    })
 }
 
 #[derive(Clone, Debug, Default)]
@@ -193,7 +197,11 @@ pub async fn list_in(
 }
 
 /// One entry inside `scope`.
-pub async fn get_in(db: &impl ConnectionTrait, scope: &Jurisdiction, seq: i64) -> Result<Option<AuditEntryRow>, StoreError> {
+pub async fn get_in(
+    db: &impl ConnectionTrait,
+    scope: &Jurisdiction,
+    seq: i64,
+) -> Result<Option<AuditEntryRow>, StoreError> {
     Ok(audit_entry::Entity::find_by_id(seq)
         .filter(in_scope(scope))
         .one(db)
@@ -234,7 +242,11 @@ pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<ChainReport, Stor
         for m in rows {
             after = m.seq;
             let r = AuditEntryRow::from(m);
-            let e = StoredEntry { fields: r.fields, prev_hash: r.prev_hash, hash: r.hash };
+            let e = StoredEntry {
+                fields: r.fields,
+                prev_hash: r.prev_hash,
+                hash: r.hash,
+            };
             if let Err(b) = v.feed(&e) {
                 return Ok(ChainReport::Broken(b));
             }

@@ -3,9 +3,7 @@
 use crate::StoreError;
 use crate::entity::{department, division};
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use spotcheck_domain::department::{DepartmentCode, DepartmentKind};
 use spotcheck_domain::division::Division;
 use spotcheck_domain::jurisdiction::Jurisdiction;
@@ -62,7 +60,11 @@ pub struct NewDepartment<'a> {
 
 /// Inserts a division unless it exists; returns whether it was new.
 pub async fn ensure_division(db: &impl ConnectionTrait, d: &Division) -> Result<bool, StoreError> {
-    if division::Entity::find_by_id(d.code.as_str().to_string()).one(db).await?.is_some() {
+    if division::Entity::find_by_id(d.code.as_str().to_string())
+        .one(db)
+        .await?
+        .is_some()
+    {
         return Ok(false);
     }
     division::Entity::insert(division::ActiveModel {
@@ -77,7 +79,10 @@ pub async fn ensure_division(db: &impl ConnectionTrait, d: &Division) -> Result<
 }
 
 pub async fn division_name(db: &impl ConnectionTrait, code: &str) -> Result<Option<String>, StoreError> {
-    Ok(division::Entity::find_by_id(code.to_string()).one(db).await?.map(|d| d.name))
+    Ok(division::Entity::find_by_id(code.to_string())
+        .one(db)
+        .await?
+        .map(|d| d.name))
 }
 
 pub async fn insert(db: &impl ConnectionTrait, d: NewDepartment<'_>) -> Result<DepartmentRow, StoreError> {

@@ -17,7 +17,9 @@ pub enum StoreError {
 impl From<DbErr> for StoreError {
     fn from(e: DbErr) -> Self {
         if let Some(SqlErr::UniqueConstraintViolation(msg)) = e.sql_err() {
-            return StoreError::Duplicate { column: unique_column(&msg) };
+            return StoreError::Duplicate {
+                column: unique_column(&msg),
+            };
         }
         StoreError::Db(e)
     }
@@ -35,7 +37,10 @@ fn unique_column(msg: &str) -> String {
         let name = name.strip_suffix("_key").unwrap_or(name);
         // table_column: drop the table name (which has no underscore in our schema
         // except where noted, so take what follows the first underscore).
-        return name.split_once('_').map(|(_, c)| c.to_string()).unwrap_or_else(|| name.to_string());
+        return name
+            .split_once('_')
+            .map(|(_, c)| c.to_string())
+            .unwrap_or_else(|| name.to_string());
     }
     msg.to_string()
 }
@@ -44,7 +49,10 @@ fn unique_column(msg: &str) -> String {
 mod tests {
     #[test]
     fn column_from_messages() {
-        assert_eq!(super::unique_column("UNIQUE constraint failed: users.username"), "username");
+        assert_eq!(
+            super::unique_column("UNIQUE constraint failed: users.username"),
+            "username"
+        );
         assert_eq!(
             super::unique_column("duplicate key value violates unique constraint \"users_username_key\""),
             "username"

@@ -72,9 +72,8 @@ impl Store {
         match target {
             Target::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        StoreError::Unavailable(format!("无法创建数据目录 {}：{e}", dir.display()))
-                    })?;
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| StoreError::Unavailable(format!("无法创建数据目录 {}：{e}", dir.display())))?;
                 }
                 // WAL lets readers run beside the writer; FULL makes every
                 // committed audit entry durable; the busy timeout lets a second
@@ -106,7 +105,11 @@ impl Store {
                 let db = Database::connect(opts)
                     .await
                     .map_err(|e| StoreError::Unavailable(format!("无法连接数据库 {}：{e}", target.describe())))?;
-                Ok(Self { db, backend: Backend::Postgres, sqlite_path: None })
+                Ok(Self {
+                    db,
+                    backend: Backend::Postgres,
+                    sqlite_path: None,
+                })
             }
         }
     }
@@ -151,13 +154,19 @@ impl Store {
     pub async fn backup_to(&self, to: &Path) -> Result<(), StoreError> {
         if self.backend != Backend::Sqlite {
             return Err(StoreError::Unsupported(
-                "PostgreSQL 数据库请使用 pg_dump 备份，例如：pg_dump -Fc -f spotcheck.dump \"$SPOTCHECK_DATABASE_URL\"".into(),
+                "PostgreSQL 数据库请使用 pg_dump 备份，例如：pg_dump -Fc -f spotcheck.dump \"$SPOTCHECK_DATABASE_URL\""
+                    .into(),
             ));
         }
         if to.exists() {
-            return Err(StoreError::Unsupported(format!("备份文件 {} 已存在，不会覆盖", to.display())));
+            return Err(StoreError::Unsupported(format!(
+                "备份文件 {} 已存在，不会覆盖",
+                to.display()
+            )));
         }
-        let target = to.to_str().ok_or_else(|| StoreError::Unsupported("备份文件路径须为 UTF-8".into()))?;
+        let target = to
+            .to_str()
+            .ok_or_else(|| StoreError::Unsupported("备份文件路径须为 UTF-8".into()))?;
         let sql = format!("VACUUM INTO '{}'", target.replace('\'', "''"));
         self.db.execute_unprepared(&sql).await?;
         Ok(())

@@ -2,8 +2,8 @@
 //! the departments inside it, as a sub-query every scoped query filters on.
 
 use crate::entity::department;
-use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::ColumnTrait;
+use sea_orm::sea_query::{Query, SelectStatement};
 use spotcheck_domain::jurisdiction::Jurisdiction;
 
 /// `SELECT id FROM departments WHERE path LIKE '<path>%'`.

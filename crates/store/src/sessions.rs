@@ -52,7 +52,10 @@ pub async fn insert(db: &impl ConnectionTrait, s: &SessionRow) -> Result<(), Sto
 }
 
 pub async fn get(db: &impl ConnectionTrait, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-    Ok(session::Entity::find_by_id(token_hash.to_string()).one(db).await?.map(Into::into))
+    Ok(session::Entity::find_by_id(token_hash.to_string())
+        .one(db)
+        .await?
+        .map(Into::into))
 }
 
 pub async fn touch(db: &impl ConnectionTrait, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {

@@ -182,7 +182,11 @@ pub async fn count_by_role_in(db: &impl ConnectionTrait, scope: &Jurisdiction) -
 }
 
 /// Accounts inside `scope` that are locked at `now`.
-pub async fn count_locked_in(db: &impl ConnectionTrait, scope: &Jurisdiction, now: DateTime<Utc>) -> Result<u64, StoreError> {
+pub async fn count_locked_in(
+    db: &impl ConnectionTrait,
+    scope: &Jurisdiction,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
     Ok(user::Entity::find()
         .filter(user::Column::DepartmentId.in_subquery(scope::department_ids_in(scope)))
         .filter(user::Column::LockedUntil.gt(now))
@@ -255,7 +259,10 @@ pub async fn set_totp(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     user::Entity::update_many()
-        .col_expr(user::Column::TotpSecretSealed, Expr::value(sealed_secret.map(str::to_string)))
+        .col_expr(
+            user::Column::TotpSecretSealed,
+            Expr::value(sealed_secret.map(str::to_string)),
+        )
         .col_expr(user::Column::TotpEnabled, Expr::value(enabled))
         .col_expr(user::Column::TotpLastStep, Expr::value(Option::<i64>::None))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))

@@ -55,7 +55,11 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let body = ErrorBody {
-            error: ErrorDetail { code: self.0.code().to_string(), message: self.0.to_string(), field },
+            error: ErrorDetail {
+                code: self.0.code().to_string(),
+                message: self.0.to_string(),
+                field,
+            },
         };
         (status_of(&self.0), Json(body)).into_response()
     }
@@ -91,7 +95,11 @@ impl From<askama::Error> for PageError {
 }
 
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
-    let page = ErrorPage { title: title.to_string(), message: message.to_string(), status: status.as_u16() };
+    let page = ErrorPage {
+        title: title.to_string(),
+        message: message.to_string(),
+        status: status.as_u16(),
+    };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),
@@ -120,7 +128,11 @@ impl IntoResponse for PageError {
             AppError::Forbidden(m) => error_page(StatusCode::FORBIDDEN, "无权访问", &m),
             other => {
                 let status = status_of(&other);
-                let title = if status.is_server_error() { "系统错误" } else { "操作未完成" };
+                let title = if status.is_server_error() {
+                    "系统错误"
+                } else {
+                    "操作未完成"
+                };
                 error_page(status, title, &other.to_string())
             }
         }

@@ -25,13 +25,19 @@ pub fn meta_of(parts: &Parts, behind_proxy: bool) -> RequestMeta {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     let forwarded = behind_proxy
         .then(|| parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
         .flatten()
         .and_then(|v| v.rsplit(',').next())
         .map(|s| s.trim().to_string());
-    RequestMeta { client_addr: forwarded.or(peer).unwrap_or_default(), request_id }
+    RequestMeta {
+        client_addr: forwarded.or(peer).unwrap_or_default(),
+        request_id,
+    }
 }
 
 /// The request's origin, for handlers without a session (login).
@@ -61,7 +67,10 @@ pub fn removal_cookie(secure: bool) -> Cookie<'static> {
 
 async fn browser_actor(parts: &mut Parts, state: &AppState) -> Result<Actor, AppError> {
     let jar = CookieJar::from_headers(&parts.headers);
-    let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).ok_or(AppError::Unauthenticated)?;
+    let token = jar
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+        .ok_or(AppError::Unauthenticated)?;
     let meta = meta_of(parts, state.cfg.behind_tls_proxy);
     state.app.authenticate(&token, SessionKind::Browser, meta).await
 }

@@ -43,7 +43,10 @@ pub struct AppState {
 
 /// The whole HTTP surface.
 pub fn router(app: App, cfg: WebConfig) -> Router {
-    let state = AppState { app, cfg: Arc::new(cfg) };
+    let state = AppState {
+        app,
+        cfg: Arc::new(cfg),
+    };
     let (api_router, _) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())
@@ -54,7 +57,10 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .layer(axum::middleware::from_fn_with_state(state, security::guard))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(security::span_for))

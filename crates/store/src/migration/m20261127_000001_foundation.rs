@@ -19,7 +19,12 @@ fn ts_null(name: &'static str) -> ColumnDef {
     timestamp_with_time_zone_null(name)
 }
 
-async fn index(m: &SchemaManager<'_>, table: &'static str, name: &'static str, cols: &[&'static str]) -> Result<(), DbErr> {
+async fn index(
+    m: &SchemaManager<'_>,
+    table: &'static str,
+    name: &'static str,
+    cols: &[&'static str],
+) -> Result<(), DbErr> {
     let mut idx = Index::create();
     idx.name(name).table(table).if_not_exists();
     for c in cols {
@@ -39,7 +44,11 @@ impl MigrationTrait for Migration {
                 .col(string("name"))
                 .col(string("level"))
                 .col(string_null("parent_code"))
-                .foreign_key(ForeignKey::create().from("divisions", "parent_code").to("divisions", "code"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("divisions", "parent_code")
+                        .to("divisions", "code"),
+                )
                 .to_owned(),
         )
         .await?;
@@ -57,8 +66,16 @@ impl MigrationTrait for Migration {
                 .col(string("path"))
                 .col(boolean("active"))
                 .col(ts("created_at"))
-                .foreign_key(ForeignKey::create().from("departments", "division_code").to("divisions", "code"))
-                .foreign_key(ForeignKey::create().from("departments", "parent_id").to("departments", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("departments", "division_code")
+                        .to("divisions", "code"),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("departments", "parent_id")
+                        .to("departments", "id"),
+                )
                 .to_owned(),
         )
         .await?;
@@ -87,7 +104,11 @@ impl MigrationTrait for Migration {
                 .col(ts("updated_at"))
                 .col(ts_null("password_changed_at"))
                 .col(ts_null("last_login_at"))
-                .foreign_key(ForeignKey::create().from("users", "department_id").to("departments", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("users", "department_id")
+                        .to("departments", "id"),
+                )
                 .to_owned(),
         )
         .await?;
@@ -141,7 +162,13 @@ impl MigrationTrait for Migration {
         )
         .await?;
         index(m, "audit_entries", "idx_audit_department", &["department", "seq"]).await?;
-        index(m, "audit_entries", "idx_audit_target_department", &["target_department", "seq"]).await?;
+        index(
+            m,
+            "audit_entries",
+            "idx_audit_target_department",
+            &["target_department", "seq"],
+        )
+        .await?;
         index(m, "audit_entries", "idx_audit_actor", &["actor", "seq"]).await?;
         index(m, "audit_entries", "idx_audit_action", &["action", "seq"]).await?;
         index(m, "audit_entries", "idx_audit_time", &["occurred_at"]).await?;

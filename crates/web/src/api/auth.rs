@@ -58,7 +58,7 @@ pub struct LoginResponse {
     user: Me,
 }
 
-/// Log in and receive a bearer token.
+/// 登录并获取 Bearer 令牌。
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "认证", security(()),
     request_body = LoginRequest,
     responses(
@@ -70,7 +70,10 @@ pub async fn login(
     Meta(meta): Meta,
     Json(r): Json<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let out = state.app.login(&meta, &r.username, &r.password, r.totp.as_deref(), SessionKind::Api).await?;
+    let out = state
+        .app
+        .login(&meta, &r.username, &r.password, r.totp.as_deref(), SessionKind::Api)
+        .await?;
     let actor = state.app.authenticate(&out.token, SessionKind::Api, meta).await?;
     Ok(Json(LoginResponse {
         token: out.token,
@@ -80,14 +83,14 @@ pub async fn login(
     }))
 }
 
-/// End this token's session.
+/// 注销当前令牌。
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "认证", responses((status = 204), (status = 401, body = ErrorBody)))]
 pub async fn logout(State(state): State<AppState>, ApiUserUngated(a): ApiUserUngated) -> Result<NoContent, ApiError> {
     state.app.logout(&a).await?;
     Ok(NoContent)
 }
 
-/// The signed-in user and any step still required.
+/// 当前用户及尚需完成的步骤。
 #[utoipa::path(get, path = "/api/v1/me", tag = "认证", responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, ApiUserUngated(a): ApiUserUngated) -> Json<Me> {
     Json(me_of(&state, &a))
@@ -99,7 +102,7 @@ pub struct PasswordChange {
     new_password: String,
 }
 
-/// Change one's own password (also the forced first-login change).
+/// 修改本人密码（含首次登录强制修改）。
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "认证", request_body = PasswordChange,
     responses((status = 204), (status = 422, body = ErrorBody)))]
 pub async fn change_password(
@@ -107,7 +110,10 @@ pub async fn change_password(
     ApiUserUngated(a): ApiUserUngated,
     Json(p): Json<PasswordChange>,
 ) -> Result<NoContent, ApiError> {
-    state.app.change_password(&a, &p.old_password, &p.new_password, &p.new_password).await?;
+    state
+        .app
+        .change_password(&a, &p.old_password, &p.new_password, &p.new_password)
+        .await?;
     Ok(NoContent)
 }
 
@@ -119,7 +125,7 @@ pub struct TotpSecret {
     otpauth_url: String,
 }
 
-/// Start enrolling a TOTP second factor (RFC 6238, SHA-1, 6 digits, 30 s).
+/// 开始绑定动态口令（RFC 6238，SHA-1，6位，30秒）。
 #[utoipa::path(post, path = "/api/v1/auth/totp/enrol", tag = "认证",
     responses((status = 200, body = TotpSecret), (status = 409, body = ErrorBody)))]
 pub async fn totp_enrol(
@@ -130,7 +136,10 @@ pub async fn totp_enrol(
         return Err(spotcheck_app::AppError::PasswordChangeRequired.into());
     }
     let e = state.app.begin_totp_enrolment(&a).await?;
-    Ok(Json(TotpSecret { secret: e.secret_base32, otpauth_url: e.otpauth_url }))
+    Ok(Json(TotpSecret {
+        secret: e.secret_base32,
+        otpauth_url: e.otpauth_url,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -138,7 +147,7 @@ pub struct TotpCode {
     code: String,
 }
 
-/// Confirm the enrolment with a current code.
+/// 输入当前动态口令完成绑定。
 #[utoipa::path(post, path = "/api/v1/auth/totp/confirm", tag = "认证", request_body = TotpCode,
     responses((status = 204), (status = 422, body = ErrorBody)))]
 pub async fn totp_confirm(

@@ -7,8 +7,8 @@ use serde::Serialize;
 use spotcheck_app::departments::{DepartmentView, NewUnitInput, UnitUpdate};
 use utoipa::ToSchema;
 
-/// Departments of the caller's jurisdiction, in tree order.
-#[utoipa::path(get, path = "/api/v1/departments", tag = "部门",
+/// 管辖范围内的部门，按层级排序。
+#[utoipa::path(get, operation_id = "list_departments", path = "/api/v1/departments", tag = "部门",
     responses((status = 200, body = Vec<DepartmentView>), (status = 403, body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, ApiUser(a): ApiUser) -> Result<Json<Vec<DepartmentView>>, ApiError> {
     Ok(Json(state.app.list_departments(&a).await?))
@@ -20,8 +20,8 @@ pub struct DepartmentDetail {
     units: Vec<DepartmentView>,
 }
 
-/// One department of the caller's jurisdiction with its executing units (404 outside it).
-#[utoipa::path(get, path = "/api/v1/departments/{code}", tag = "部门", params(("code" = String, Path, description = "部门编码，如 230102 或 230102-01")),
+/// 单个部门及其下属执行单位（不在管辖范围内时返回 404）。
+#[utoipa::path(get, operation_id = "get_department", path = "/api/v1/departments/{code}", tag = "部门", params(("code" = String, Path, description = "部门编码，如 230102 或 230102-01")),
     responses((status = 200, body = DepartmentDetail), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -32,19 +32,22 @@ pub async fn get(
     Ok(Json(DepartmentDetail { department, units }))
 }
 
-/// Set up an executing unit under a 归口部门.
-#[utoipa::path(post, path = "/api/v1/departments", tag = "部门", request_body = NewUnitInput,
+/// 在归口部门下设立执行单位。
+#[utoipa::path(post, operation_id = "create_unit", path = "/api/v1/departments", tag = "部门", request_body = NewUnitInput,
     responses((status = 201, body = DepartmentView), (status = 422, body = ErrorBody)))]
 pub async fn create_unit(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
     Json(input): Json<NewUnitInput>,
 ) -> Result<(http::StatusCode, Json<DepartmentView>), ApiError> {
-    Ok((http::StatusCode::CREATED, Json(state.app.create_unit(&a, &input).await?)))
+    Ok((
+        http::StatusCode::CREATED,
+        Json(state.app.create_unit(&a, &input).await?),
+    ))
 }
 
-/// Rename or (de)activate an executing unit.
-#[utoipa::path(put, path = "/api/v1/departments/{code}", tag = "部门", params(("code" = String, Path)), request_body = UnitUpdate,
+/// 修改执行单位名称或启用/停用。
+#[utoipa::path(put, operation_id = "update_unit", path = "/api/v1/departments/{code}", tag = "部门", params(("code" = String, Path)), request_body = UnitUpdate,
     responses((status = 200, body = DepartmentView), (status = 404, body = ErrorBody)))]
 pub async fn update_unit(
     State(state): State<AppState>,

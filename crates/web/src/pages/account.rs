@@ -24,7 +24,9 @@ struct PasswordPage {
 
 fn password_page(state: &AppState, actor: &spotcheck_app::Actor, ok: Option<&str>) -> PasswordPage {
     PasswordPage {
-        frame: Frame::new(state, actor, "/account/password").crumb("修改密码", None).notice_from(ok),
+        frame: Frame::new(state, actor, "/account/password")
+            .crumb("修改密码", None)
+            .notice_from(ok),
         forced: actor.user.must_change_password,
         error: None,
         field: String::new(),
@@ -53,7 +55,11 @@ pub struct PasswordForm {
 
 pub async fn password_submit(State(state): State<AppState>, f: WebForm<PasswordForm, false>) -> PageResult {
     let p = &f.form;
-    match state.app.change_password(&f.actor, &p.old_password, &p.new_password, &p.confirm_password).await {
+    match state
+        .app
+        .change_password(&f.actor, &p.old_password, &p.new_password, &p.confirm_password)
+        .await
+    {
         Ok(()) => {
             // The next gate may be TOTP enrolment; otherwise home.
             let mut actor = f.actor;
@@ -86,7 +92,9 @@ struct TotpPage {
 
 fn totp_page_for(state: &AppState, actor: &spotcheck_app::Actor, ok: Option<&str>) -> TotpPage {
     TotpPage {
-        frame: Frame::new(state, actor, "/account/totp").crumb("动态口令", None).notice_from(ok),
+        frame: Frame::new(state, actor, "/account/totp")
+            .crumb("动态口令", None)
+            .notice_from(ok),
         enabled: actor.user.totp_enabled,
         required: state.app.totp_required_for(&actor.user),
         enrolment: None,

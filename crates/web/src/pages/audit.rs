@@ -103,7 +103,10 @@ async fn list_page(state: &AppState, actor: &Actor, lq: &ListQuery) -> Result<Li
         query: serde_urlencoded::to_string(keep.iter().filter(|(_, v)| !v.is_empty()).collect::<Vec<_>>())
             .unwrap_or_default(),
         departments: department_options(&depts),
-        actions: AuditAction::ALL.iter().map(|a| (a.code().to_string(), a.label().to_string())).collect(),
+        actions: AuditAction::ALL
+            .iter()
+            .map(|a| (a.code().to_string(), a.label().to_string()))
+            .collect(),
         f_department: lq.department.clone().unwrap_or_default(),
         f_actor: lq.actor.clone().unwrap_or_default(),
         f_action: lq.action.clone().unwrap_or_default(),
@@ -145,8 +148,14 @@ pub async fn export(State(state): State<AppState>, WebUser(actor): WebUser, Quer
     let bytes = state.app.export_audit_csv(&actor, &lq.to_app()).await?;
     let mut res = bytes.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"audit.csv\""));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"audit.csv\""),
+    );
     Ok(res)
 }
 
@@ -171,7 +180,9 @@ struct EntryPage {
 pub async fn show(State(state): State<AppState>, WebUser(actor): WebUser, Path(seq): Path<i64>) -> PageResult {
     let e = state.app.get_audit_entry(&actor, seq).await?;
     render(EntryPage {
-        frame: Frame::new(&state, &actor, "/audit").crumb("审计日志", Some("/audit")).crumb(format!("第{seq}条"), None),
+        frame: Frame::new(&state, &actor, "/audit")
+            .crumb("审计日志", Some("/audit"))
+            .crumb(format!("第{seq}条"), None),
         time: local_time_secs(&e.occurred_at),
         e,
     })

@@ -39,7 +39,10 @@ pub async fn list(State(state): State<AppState>, WebUser(actor): WebUser) -> Pag
             active: d.active,
         })
         .collect();
-    render(ListPage { frame: Frame::new(&state, &actor, "/departments").crumb("部门与执行单位", None), rows })
+    render(ListPage {
+        frame: Frame::new(&state, &actor, "/departments").crumb("部门与执行单位", None),
+        rows,
+    })
 }
 
 #[derive(Template)]
@@ -86,7 +89,10 @@ pub struct UnitForm {
 }
 
 pub async fn create_unit(State(state): State<AppState>, Path(code): Path<String>, f: WebForm<UnitForm>) -> PageResult {
-    let input = NewUnitInput { parent_code: code.clone(), name: f.form.name.clone() };
+    let input = NewUnitInput {
+        parent_code: code.clone(),
+        name: f.form.name.clone(),
+    };
     match state.app.create_unit(&f.actor, &input).await {
         Ok(unit) => Ok(Redirect::to(&format!("/departments/{}?ok=created", unit.code)).into_response()),
         Err(AppError::Validation { field, message }) if field != "parent_code" => {
@@ -106,7 +112,10 @@ pub struct UpdateForm {
 }
 
 pub async fn update(State(state): State<AppState>, Path(code): Path<String>, f: WebForm<UpdateForm>) -> PageResult {
-    let input = UnitUpdate { name: f.form.name.clone(), active: f.form.active == "true" };
+    let input = UnitUpdate {
+        name: f.form.name.clone(),
+        active: f.form.active == "true",
+    };
     match state.app.update_unit(&f.actor, &code, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/departments/{code}?ok=saved")).into_response()),
         Err(AppError::Validation { message, .. }) => {

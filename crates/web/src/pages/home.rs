@@ -44,7 +44,16 @@ impl From<Figure> for FigureRow {
 pub async fn home(State(state): State<AppState>, WebUser(actor): WebUser, q: Query<OkQuery>) -> PageResult {
     let view = state.app.home(&actor).await?;
     let (recent_title, recent, show_audit_link) = if actor.may(Permission::ReadAudit) {
-        let page = state.app.list_audit(&actor, &AuditQuery { page_size: Some(8), ..Default::default() }).await?;
+        let page = state
+            .app
+            .list_audit(
+                &actor,
+                &AuditQuery {
+                    page_size: Some(8),
+                    ..Default::default()
+                },
+            )
+            .await?;
         let rows = page
             .items
             .into_iter()

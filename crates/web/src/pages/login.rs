@@ -63,7 +63,10 @@ pub struct LoginQuery {
 pub async fn form(State(state): State<AppState>, q: Query<LoginQuery>) -> PageResult {
     let mut page = LoginPage::new(&state);
     if q.expired.is_some() {
-        page.notice = Some(format!("长时间未操作（超过{}分钟），会话已超时，请重新登录。", page.idle_minutes));
+        page.notice = Some(format!(
+            "长时间未操作（超过{}分钟），会话已超时，请重新登录。",
+            page.idle_minutes
+        ));
     }
     render(page)
 }
@@ -84,10 +87,17 @@ pub async fn submit(
     if let Some(old) = jar.get(SESSION_COOKIE) {
         state.app.discard_session(old.value()).await?;
     }
-    match state.app.login(&meta, &f.username, &f.password, None, SessionKind::Browser).await {
+    match state
+        .app
+        .login(&meta, &f.username, &f.password, None, SessionKind::Browser)
+        .await
+    {
         Ok(outcome) => {
             let jar = jar.add(session_cookie(outcome.token.clone(), state.cfg.behind_tls_proxy));
-            let actor = state.app.authenticate(&outcome.token, SessionKind::Browser, meta).await?;
+            let actor = state
+                .app
+                .authenticate(&outcome.token, SessionKind::Browser, meta)
+                .await?;
             Ok((jar, Redirect::to(next_page(&state, &actor))).into_response())
         }
         Err(e @ (AppError::InvalidCredentials | AppError::Locked { .. })) => {
@@ -95,7 +105,12 @@ pub async fn submit(
             page.error = Some(e.to_string());
             page.username = f.username.trim().to_string();
             let status = crate::error::status_of(&e);
-            Ok((status, jar.add(removal_cookie(state.cfg.behind_tls_proxy)), Html(page.render()?)).into_response())
+            Ok((
+                status,
+                jar.add(removal_cookie(state.cfg.behind_tls_proxy)),
+                Html(page.render()?),
+            )
+                .into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -146,5 +161,9 @@ pub struct Empty {}
 
 pub async fn logout(State(state): State<AppState>, jar: CookieJar, f: WebForm<Empty, false>) -> PageResult {
     state.app.logout(&f.actor).await?;
-    Ok((jar.add(removal_cookie(state.cfg.behind_tls_proxy)), Redirect::to("/login")).into_response())
+    Ok((
+        jar.add(removal_cookie(state.cfg.behind_tls_proxy)),
+        Redirect::to("/login"),
+    )
+        .into_response())
 }

@@ -37,7 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login::form).post(login::submit))
         .route("/login/totp", get(login::totp_form).post(login::totp_submit))
         .route("/logout", post(login::logout))
-        .route("/account/password", get(account::password_form).post(account::password_submit))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::password_submit),
+        )
         .route("/account/totp", get(account::totp_page))
         .route("/account/totp/begin", post(account::totp_begin))
         .route("/account/totp/confirm", post(account::totp_confirm))
@@ -85,14 +88,21 @@ pub struct Frame {
 /// only for what exists and what the role may do; a user with a pending step
 /// (password change, TOTP enrolment) sees only that.
 fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
-    let item = |label, href: &'static str| MenuItem { label, href, active: active == href };
+    let item = |label, href: &'static str| MenuItem {
+        label,
+        href,
+        active: active == href,
+    };
     if !gated {
         return vec![MenuGroup {
             title: "个人设置",
             items: vec![item("修改密码", "/account/password"), item("动态口令", "/account/totp")],
         }];
     }
-    let mut groups = vec![MenuGroup { title: "工作台", items: vec![item("首页", "/")] }];
+    let mut groups = vec![MenuGroup {
+        title: "工作台",
+        items: vec![item("首页", "/")],
+    }];
     let mut system = Vec::new();
     if actor.may(Permission::ManageUsers) {
         system.push(item("用户管理", "/users"));
@@ -104,7 +114,10 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
         system.push(item("审计日志", "/audit"));
     }
     if !system.is_empty() {
-        groups.push(MenuGroup { title: "系统", items: system });
+        groups.push(MenuGroup {
+            title: "系统",
+            items: system,
+        });
     }
     groups.push(MenuGroup {
         title: "个人设置",
@@ -160,7 +173,8 @@ pub struct OkQuery {
 
 /// `2026-03-10 14:30`, or — for nothing.
 pub fn time_or_dash(t: Option<&chrono::DateTime<chrono::Utc>>) -> String {
-    t.map(spotcheck_app::actor::local_time).unwrap_or_else(|| "—".to_string())
+    t.map(spotcheck_app::actor::local_time)
+        .unwrap_or_else(|| "—".to_string())
 }
 
 /// The pager under a list: `共 N 条`, page links keeping the filters.
@@ -171,7 +185,10 @@ pub fn pager(total: u64, page: u64, page_size: u64, base: &str, query: &[(&str, 
         q.push(("page", p.to_string()));
         format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
     };
-    let mut out = format!("<div class=\"pager\"><span>共 {} 条，第 {page}/{pages} 页</span>", thousands(total));
+    let mut out = format!(
+        "<div class=\"pager\"><span>共 {} 条，第 {page}/{pages} 页</span>",
+        thousands(total)
+    );
     if page > 1 {
         out.push_str(&format!("<a href=\"{}\">上一页</a>", html_escape(&link(page - 1))));
     }
@@ -205,7 +222,10 @@ pub fn thousands(n: u64) -> String {
 }
 
 pub fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Department options for select boxes: (code, indented name).

@@ -108,10 +108,15 @@ pub async fn list(State(state): State<AppState>, WebUser(actor): WebUser, Query(
     ];
     let depts = state.app.list_departments(&actor).await?;
     render(ListPage {
-        frame: Frame::new(&state, &actor, "/users").crumb("用户管理", None).notice_from(lq.ok.as_deref()),
+        frame: Frame::new(&state, &actor, "/users")
+            .crumb("用户管理", None)
+            .notice_from(lq.ok.as_deref()),
         rows,
         pager: pager(page.total, page.page, page.page_size, "/users", &keep),
-        roles: Role::ALL.iter().map(|r| (r.code().to_string(), r.label().to_string())).collect(),
+        roles: Role::ALL
+            .iter()
+            .map(|r| (r.code().to_string(), r.label().to_string()))
+            .collect(),
         departments: department_options(&depts),
         q: lq.q.unwrap_or_default(),
         role: lq.role.unwrap_or_default(),
@@ -155,7 +160,9 @@ async fn form_page(state: &AppState, actor: &Actor, editing: Option<i64>, v: For
         None => ("新增用户".to_string(), "/users".to_string(), "/users".to_string()),
     };
     Ok(FormPage {
-        frame: Frame::new(state, actor, "/users").crumb("用户管理", Some("/users")).crumb(heading.clone(), None),
+        frame: Frame::new(state, actor, "/users")
+            .crumb("用户管理", Some("/users"))
+            .crumb(heading.clone(), None),
         heading,
         action,
         cancel,
@@ -185,7 +192,16 @@ fn with_error(mut page: FormPage, e: AppError) -> Result<axum::response::Respons
 
 pub async fn new_form(State(state): State<AppState>, WebUser(actor): WebUser) -> PageResult {
     // Check the right before showing the form, not only when it is submitted.
-    state.app.list_users(&actor, &UserQuery { page_size: Some(1), ..Default::default() }).await?;
+    state
+        .app
+        .list_users(
+            &actor,
+            &UserQuery {
+                page_size: Some(1),
+                ..Default::default()
+            },
+        )
+        .await?;
     let v = FormValues {
         role: Role::Inspector.code().to_string(),
         department_code: actor.department.code.as_str().to_string(),
