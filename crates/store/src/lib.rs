@@ -15,6 +15,8 @@ mod error;
 mod migration;
 pub mod scope;
 pub mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod users;
 
 pub use error::StoreError;

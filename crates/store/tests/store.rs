@@ -1,0 +1,261 @@
+//! The storage contract: the same tests on SQLite and on PostgreSQL.
+
+use chrono::Utc;
+use sea_orm::ConnectionTrait;
+use spotcheck_domain::audit::{AuditAction, ChainBreak};
+use spotcheck_domain::department::{DepartmentCode, DepartmentKind};
+use spotcheck_domain::jurisdiction::{Jurisdiction, child_path};
+use spotcheck_domain::role::Role;
+use spotcheck_store::audit::{self, ChainReport, NewAuditEntry};
+use spotcheck_store::departments::{self, NewDepartment};
+use spotcheck_store::testing::TestDb;
+use spotcheck_store::users::{self, NewUser, UserFilter};
+use spotcheck_store::{Backend, Store, StoreError, on_both_backends, sessions};
+
+on_both_backends!(
+    migrations_are_idempotent,
+    audit_chain_verifies_and_catches_tampering,
+    concurrent_appends_form_one_chain,
+    scoped_reads_stop_at_the_jurisdiction,
+    duplicate_username_names_the_column,
+    sessions_live_and_die,
+    rolled_back_work_leaves_no_audit_entry,
+);
+
+fn entry(action: AuditAction, dept: &str, summary: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        actor: "tester".into(),
+        actor_role: "province_admin".into(),
+        department: dept.into(),
+        target_department: dept.into(),
+        action: action.code().into(),
+        target_type: "user".into(),
+        target_id: "1".into(),
+        summary: summary.into(),
+        client_addr: "127.0.0.1".into(),
+        request_id: "req".into(),
+        ..Default::default()
+    }
+}
+
+async fn dept(store: &Store, code: &str, parent: Option<&str>) -> departments::DepartmentRow {
+    let code = DepartmentCode::parse(code).unwrap();
+    let parent_row = match parent {
+        Some(p) => departments::by_code(store.conn(), p).await.unwrap(),
+        None => None,
+    };
+    let path = child_path(parent_row.as_ref().map(|p| p.path.as_str()), &code);
+    let d = spotcheck_domain::division::Division {
+        code: code.division(),
+        name: code.as_str().to_string(),
+        level: spotcheck_domain::division::DivisionLevel::County,
+        parent: None,
+    };
+    departments::ensure_division(store.conn(), &d).await.unwrap();
+    departments::insert(
+        store.conn(),
+        NewDepartment {
+            code: &code,
+            name: code.as_str(),
+            kind: if code.is_unit() { DepartmentKind::ExecutingUnit } else { DepartmentKind::Competent },
+            division_code: code.division().as_str(),
+            parent_id: parent_row.map(|p| p.id),
+            path: &path,
+            now: Utc::now(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn user(store: &Store, name: &str, dept_id: i64) -> users::UserRow {
+    users::insert(
+        store.conn(),
+        NewUser {
+            username: name,
+            display_name: name,
+            role: Role::DepartmentAdmin,
+            department_id: dept_id,
+            phone: "",
+            password_hash: "x",
+            must_change_password: false,
+            now: Utc::now(),
+        },
+    )
+    .await
+    .unwrap()
+}
+
+async fn migrations_are_idempotent(db: &TestDb) {
+    let store = db.open().await;
+    store.migrate().await.unwrap();
+    let again = Store::open(&db.target).await.unwrap();
+    assert_eq!(audit::head(again.conn()).await.unwrap().0, 0);
+}
+
+async fn audit_chain_verifies_and_catches_tampering(db: &TestDb) {
+    let store = db.open().await;
+    for i in 0..5 {
+        let tx = store.begin().await.unwrap();
+        audit::append(&tx, entry(AuditAction::UserCreated, "230102", &format!("第{i}次"))).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(audit::verify_chain(store.conn()).await.unwrap(), ChainReport::Intact { entries: 5 });
+
+    let update = "UPDATE audit_entries SET summary = 'altered' WHERE seq = 3";
+    let delete = "DELETE FROM audit_entries WHERE seq = 5";
+    match store.backend() {
+        Backend::Sqlite => {
+            store.conn().execute_unprepared(update).await.unwrap();
+            assert_eq!(
+                audit::verify_chain(store.conn()).await.unwrap(),
+                ChainReport::Broken(ChainBreak::Altered { seq: 3 })
+            );
+        }
+        Backend::Postgres => {
+            // The database itself refuses to change or remove an entry.
+            let e = store.conn().execute_unprepared(update).await.unwrap_err();
+            assert!(e.to_string().contains("审计记录只能追加"), "{e}");
+            assert!(store.conn().execute_unprepared(delete).await.is_err());
+            assert!(store.conn().execute_unprepared("TRUNCATE audit_entries").await.is_err());
+            assert_eq!(audit::verify_chain(store.conn()).await.unwrap(), ChainReport::Intact { entries: 5 });
+            // Dropping the trigger (an administrator's deliberate act) still cannot hide a change.
+            store.conn().execute_unprepared("ALTER TABLE audit_entries DISABLE TRIGGER USER").await.unwrap();
+            store.conn().execute_unprepared(delete).await.unwrap();
+            assert_eq!(
+                audit::verify_chain(store.conn()).await.unwrap(),
+                ChainReport::Broken(ChainBreak::Truncated { expected_last: 5, found_last: 4 })
+            );
+        }
+    }
+}
+
+async fn concurrent_appends_form_one_chain(db: &TestDb) {
+    let store = db.open().await;
+    let mut tasks = Vec::new();
+    for t in 0..8 {
+        let s = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                let tx = s.begin().await.unwrap();
+                audit::append(&tx, entry(AuditAction::Login, "230102", &format!("{t}-{i}"))).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    assert_eq!(audit::verify_chain(store.conn()).await.unwrap(), ChainReport::Intact { entries: 80 });
+}
+
+async fn scoped_reads_stop_at_the_jurisdiction(db: &TestDb) {
+    let store = db.open().await;
+    let province = dept(&store, "230000", None).await;
+    let harbin = dept(&store, "230100", Some("230000")).await;
+    let daoli = dept(&store, "230102", Some("230100")).await;
+    let nangang = dept(&store, "230103", Some("230100")).await;
+    let unit = dept(&store, "230102-01", Some("230102")).await;
+    let u_daoli = user(&store, "daoli", daoli.id).await;
+    let u_nangang = user(&store, "nangang", nangang.id).await;
+    let u_unit = user(&store, "unit", unit.id).await;
+
+    let j_daoli = daoli.jurisdiction();
+    assert!(users::get_in(store.conn(), &j_daoli, u_daoli.id).await.unwrap().is_some());
+    assert!(users::get_in(store.conn(), &j_daoli, u_unit.id).await.unwrap().is_some());
+    assert!(users::get_in(store.conn(), &j_daoli, u_nangang.id).await.unwrap().is_none());
+    assert!(users::get_in(store.conn(), &harbin.jurisdiction(), u_nangang.id).await.unwrap().is_some());
+    assert!(departments::get_in(store.conn(), &j_daoli, nangang.id).await.unwrap().is_none());
+    assert!(departments::get_code_in(store.conn(), &j_daoli, "230103").await.unwrap().is_none());
+    let (list, total) = users::list_in(store.conn(), &j_daoli, &UserFilter::default(), 1, 50).await.unwrap();
+    assert_eq!(total, 2);
+    assert!(list.iter().all(|u| u.username != "nangang"));
+    let (_, all) = users::list_in(store.conn(), &province.jurisdiction(), &UserFilter::default(), 1, 50).await.unwrap();
+    assert_eq!(all, 3);
+
+    // Audit entries are visible where either the actor's or the target's department is in scope.
+    let tx = store.begin().await.unwrap();
+    audit::append(&tx, entry(AuditAction::UserCreated, "230103", "南岗")).await.unwrap();
+    let mut cross = entry(AuditAction::UserUpdated, "230000", "省厅改道里用户");
+    cross.target_department = "230102".into();
+    audit::append(&tx, cross).await.unwrap();
+    tx.commit().await.unwrap();
+    let (seen, n) = audit::list_in(store.conn(), &j_daoli, &Default::default(), 1, 10).await.unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(seen[0].fields.summary, "省厅改道里用户");
+    assert!(audit::get_in(store.conn(), &j_daoli, 1).await.unwrap().is_none());
+    assert!(audit::get_in(store.conn(), &Jurisdiction::new(province.path.clone()), 1).await.unwrap().is_some());
+}
+
+async fn duplicate_username_names_the_column(db: &TestDb) {
+    let store = db.open().await;
+    let d = dept(&store, "230000", None).await;
+    user(&store, "same", d.id).await;
+    let e = users::insert(
+        store.conn(),
+        NewUser {
+            username: "same",
+            display_name: "x",
+            role: Role::Inspector,
+            department_id: d.id,
+            phone: "",
+            password_hash: "x",
+            must_change_password: true,
+            now: Utc::now(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(e, StoreError::Duplicate { ref column } if column == "username"), "{e:?}");
+}
+
+async fn sessions_live_and_die(db: &TestDb) {
+    let store = db.open().await;
+    let d = dept(&store, "230000", None).await;
+    let u = user(&store, "s", d.id).await;
+    let now = spotcheck_domain::audit::truncate_time(Utc::now());
+    let row = sessions::SessionRow {
+        token_hash: "h1".into(),
+        user_id: u.id,
+        kind: "browser".into(),
+        stage: "full".into(),
+        csrf_token: "c".into(),
+        created_at: now,
+        last_seen_at: now - chrono::Duration::minutes(40),
+        client_addr: "::1".into(),
+    };
+    sessions::insert(store.conn(), &row).await.unwrap();
+    sessions::insert(store.conn(), &sessions::SessionRow { token_hash: "h2".into(), last_seen_at: now, ..row.clone() })
+        .await
+        .unwrap();
+    assert_eq!(sessions::get(store.conn(), "h1").await.unwrap().unwrap().user_id, u.id);
+    assert_eq!(sessions::purge_idle(store.conn(), now - chrono::Duration::minutes(30)).await.unwrap(), 1);
+    assert!(sessions::get(store.conn(), "h1").await.unwrap().is_none());
+    assert_eq!(sessions::delete_for_user(store.conn(), u.id, None).await.unwrap(), 1);
+}
+
+async fn rolled_back_work_leaves_no_audit_entry(db: &TestDb) {
+    let store = db.open().await;
+    let tx = store.begin().await.unwrap();
+    audit::append(&tx, entry(AuditAction::UserCreated, "230000", "will roll back")).await.unwrap();
+    tx.rollback().await.unwrap();
+    let tx = store.begin().await.unwrap();
+    let row = audit::append(&tx, entry(AuditAction::UserCreated, "230000", "kept")).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(row.fields.seq, 1, "a rolled-back append must not consume a sequence number");
+    assert_eq!(audit::verify_chain(store.conn()).await.unwrap(), ChainReport::Intact { entries: 1 });
+}
+
+#[tokio::test]
+async fn sqlite_backup_is_a_consistent_copy() {
+    let db = TestDb::new(spotcheck_store::testing::TestBackend::Sqlite).await.unwrap();
+    let store = db.open().await;
+    let tx = store.begin().await.unwrap();
+    audit::append(&tx, entry(AuditAction::Login, "230000", "before backup")).await.unwrap();
+    tx.commit().await.unwrap();
+    let to = db.dir.path().join("backup.db");
+    store.backup_to(&to).await.unwrap();
+    assert!(store.backup_to(&to).await.is_err(), "an existing backup is never overwritten");
+    let copy = Store::connect(&spotcheck_store::Target::Sqlite(to)).await.unwrap();
+    assert_eq!(audit::verify_chain(copy.conn()).await.unwrap(), ChainReport::Intact { entries: 1 });
+}
