@@ -3,7 +3,7 @@
 
 use crate::entity::department;
 use sea_orm::ColumnTrait;
-use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::sea_query::{LikeExpr, Query, SelectStatement};
 use spotcheck_domain::jurisdiction::Jurisdiction;
 
 /// `SELECT id FROM departments WHERE path LIKE '<path>%'`.
@@ -22,4 +22,11 @@ pub fn department_codes_in(scope: &Jurisdiction) -> SelectStatement {
         .from(department::Entity)
         .and_where(department::Column::Path.like(scope.like_pattern()))
         .to_owned()
+}
+
+/// A `LIKE` pattern matching any text that contains `needle` literally:
+/// `%`, `_` and the escape character itself lose their wildcard meaning.
+pub fn contains(needle: &str) -> LikeExpr {
+    let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }

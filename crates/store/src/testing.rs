@@ -23,7 +23,9 @@ impl TestBackend {
 
 /// The PostgreSQL server tests may use, if any.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("SPOTCHECK_TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty())
+    std::env::var("SPOTCHECK_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
 }
 
 /// A database that exists for the life of one test.
@@ -47,9 +49,11 @@ impl TestDb {
     pub async fn new(backend: TestBackend) -> Option<Self> {
         let dir = tempfile::tempdir().expect("temp dir");
         match backend {
-            TestBackend::Sqlite => {
-                Some(Self { target: Target::Sqlite(dir.path().join("spotcheck.db")), dir, pg: None })
-            }
+            TestBackend::Sqlite => Some(Self {
+                target: Target::Sqlite(dir.path().join("spotcheck.db")),
+                dir,
+                pg: None,
+            }),
             TestBackend::Postgres => {
                 let admin = postgres_url()?;
                 static N: AtomicU32 = AtomicU32::new(0);
@@ -57,16 +61,25 @@ impl TestDb {
                     "spotcheck_t_{}_{}_{}",
                     std::process::id(),
                     N.fetch_add(1, Ordering::SeqCst),
-                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap()
+                        .subsec_nanos()
                 );
-                let admin_store = Store::connect(&Target::Postgres(admin.clone())).await.expect("test PostgreSQL reachable");
+                let admin_store = Store::connect(&Target::Postgres(admin.clone()))
+                    .await
+                    .expect("test PostgreSQL reachable");
                 admin_store
                     .conn()
                     .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
                     .await
                     .expect("create test database");
                 admin_store.close().await;
-                Some(Self { target: Target::Postgres(with_database(&admin, &name)), dir, pg: Some((admin, name)) })
+                Some(Self {
+                    target: Target::Postgres(with_database(&admin, &name)),
+                    dir,
+                    pg: Some((admin, name)),
+                })
             }
         }
     }
@@ -83,10 +96,16 @@ impl Drop for TestDb {
             // Drop from a thread of its own: Drop cannot await, and the
             // test's runtime may be shutting down.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 rt.block_on(async {
                     if let Ok(s) = Store::connect(&Target::Postgres(admin)).await {
-                        let _ = s.conn().execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                        let _ = s
+                            .conn()
+                            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .await;
                         s.close().await;
                     }
                 });

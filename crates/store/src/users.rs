@@ -138,11 +138,10 @@ pub async fn list_in(
 ) -> Result<(Vec<UserRow>, u64), StoreError> {
     let mut cond = Condition::all().add(user::Column::DepartmentId.in_subquery(scope::department_ids_in(scope)));
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let pattern = format!("%{}%", t.replace(['%', '_'], ""));
         cond = cond.add(
             Condition::any()
-                .add(user::Column::Username.like(pattern.clone()))
-                .add(user::Column::DisplayName.like(pattern)),
+                .add(user::Column::Username.like(crate::scope::contains(t)))
+                .add(user::Column::DisplayName.like(crate::scope::contains(t))),
         );
     }
     if let Some(r) = f.role {

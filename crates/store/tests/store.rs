@@ -57,7 +57,11 @@ async fn dept(store: &Store, code: &str, parent: Option<&str>) -> departments::D
         NewDepartment {
             code: &code,
             name: code.as_str(),
-            kind: if code.is_unit() { DepartmentKind::ExecutingUnit } else { DepartmentKind::Competent },
+            kind: if code.is_unit() {
+                DepartmentKind::ExecutingUnit
+            } else {
+                DepartmentKind::Competent
+            },
             division_code: code.division().as_str(),
             parent_id: parent_row.map(|p| p.id),
             path: &path,
@@ -97,10 +101,15 @@ async fn audit_chain_verifies_and_catches_tampering(db: &TestDb) {
     let store = db.open().await;
     for i in 0..5 {
         let tx = store.begin().await.unwrap();
-        audit::append(&tx, entry(AuditAction::UserCreated, "230102", &format!("第{i}次"))).await.unwrap();
+        audit::append(&tx, entry(AuditAction::UserCreated, "230102", &format!("第{i}次")))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
     }
-    assert_eq!(audit::verify_chain(store.conn()).await.unwrap(), ChainReport::Intact { entries: 5 });
+    assert_eq!(
+        audit::verify_chain(store.conn()).await.unwrap(),
+        ChainReport::Intact { entries: 5 }
+    );
 
     let update = "UPDATE audit_entries SET summary = 'altered' WHERE seq = 3";
     let delete = "DELETE FROM audit_entries WHERE seq = 5";
@@ -118,13 +127,23 @@ async fn audit_chain_verifies_and_catches_tampering(db: &TestDb) {
             assert!(e.to_string().contains("审计记录只能追加"), "{e}");
             assert!(store.conn().execute_unprepared(delete).await.is_err());
             assert!(store.conn().execute_unprepared("TRUNCATE audit_entries").await.is_err());
-            assert_eq!(audit::verify_chain(store.conn()).await.unwrap(), ChainReport::Intact { entries: 5 });
+            assert_eq!(
+                audit::verify_chain(store.conn()).await.unwrap(),
+                ChainReport::Intact { entries: 5 }
+            );
             // Dropping the trigger (an administrator's deliberate act) still cannot hide a change.
-            store.conn().execute_unprepared("ALTER TABLE audit_entries DISABLE TRIGGER USER").await.unwrap();
+            store
+                .conn()
+                .execute_unprepared("ALTER TABLE audit_entries DISABLE TRIGGER USER")
+                .await
+                .unwrap();
             store.conn().execute_unprepared(delete).await.unwrap();
             assert_eq!(
                 audit::verify_chain(store.conn()).await.unwrap(),
-                ChainReport::Broken(ChainBreak::Truncated { expected_last: 5, found_last: 4 })
+                ChainReport::Broken(ChainBreak::Truncated {
+                    expected_last: 5,
+                    found_last: 4
+                })
             );
         }
     }
@@ -138,7 +157,9 @@ async fn concurrent_appends_form_one_chain(db: &TestDb) {
         tasks.push(tokio::spawn(async move {
             for i in 0..10 {
                 let tx = s.begin().await.unwrap();
-                audit::append(&tx, entry(AuditAction::Login, "230102", &format!("{t}-{i}"))).await.unwrap();
+                audit::append(&tx, entry(AuditAction::Login, "230102", &format!("{t}-{i}")))
+                    .await
+                    .unwrap();
                 tx.commit().await.unwrap();
             }
         }));
@@ -146,7 +167,10 @@ async fn concurrent_appends_form_one_chain(db: &TestDb) {
     for t in tasks {
         t.await.unwrap();
     }
-    assert_eq!(audit::verify_chain(store.conn()).await.unwrap(), ChainReport::Intact { entries: 80 });
+    assert_eq!(
+        audit::verify_chain(store.conn()).await.unwrap(),
+        ChainReport::Intact { entries: 80 }
+    );
 }
 
 async fn scoped_reads_stop_at_the_jurisdiction(db: &TestDb) {
@@ -161,30 +185,90 @@ async fn scoped_reads_stop_at_the_jurisdiction(db: &TestDb) {
     let u_unit = user(&store, "unit", unit.id).await;
 
     let j_daoli = daoli.jurisdiction();
-    assert!(users::get_in(store.conn(), &j_daoli, u_daoli.id).await.unwrap().is_some());
-    assert!(users::get_in(store.conn(), &j_daoli, u_unit.id).await.unwrap().is_some());
-    assert!(users::get_in(store.conn(), &j_daoli, u_nangang.id).await.unwrap().is_none());
-    assert!(users::get_in(store.conn(), &harbin.jurisdiction(), u_nangang.id).await.unwrap().is_some());
-    assert!(departments::get_in(store.conn(), &j_daoli, nangang.id).await.unwrap().is_none());
-    assert!(departments::get_code_in(store.conn(), &j_daoli, "230103").await.unwrap().is_none());
-    let (list, total) = users::list_in(store.conn(), &j_daoli, &UserFilter::default(), 1, 50).await.unwrap();
+    assert!(
+        users::get_in(store.conn(), &j_daoli, u_daoli.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        users::get_in(store.conn(), &j_daoli, u_unit.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        users::get_in(store.conn(), &j_daoli, u_nangang.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        users::get_in(store.conn(), &harbin.jurisdiction(), u_nangang.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        departments::get_in(store.conn(), &j_daoli, nangang.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        departments::get_code_in(store.conn(), &j_daoli, "230103")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let (list, total) = users::list_in(store.conn(), &j_daoli, &UserFilter::default(), 1, 50)
+        .await
+        .unwrap();
     assert_eq!(total, 2);
     assert!(list.iter().all(|u| u.username != "nangang"));
-    let (_, all) = users::list_in(store.conn(), &province.jurisdiction(), &UserFilter::default(), 1, 50).await.unwrap();
+    let (_, all) = users::list_in(store.conn(), &province.jurisdiction(), &UserFilter::default(), 1, 50)
+        .await
+        .unwrap();
     assert_eq!(all, 3);
+    // Search text is literal: `_` and `%` are not wildcards.
+    let f = |t: &str| UserFilter {
+        text: Some(t.to_string()),
+        ..Default::default()
+    };
+    let (_, n) = users::list_in(store.conn(), &province.jurisdiction(), &f("_"), 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    let (_, n) = users::list_in(store.conn(), &province.jurisdiction(), &f("%"), 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    let (_, n) = users::list_in(store.conn(), &province.jurisdiction(), &f("nan"), 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
 
     // Audit entries are visible where either the actor's or the target's department is in scope.
     let tx = store.begin().await.unwrap();
-    audit::append(&tx, entry(AuditAction::UserCreated, "230103", "南岗")).await.unwrap();
+    audit::append(&tx, entry(AuditAction::UserCreated, "230103", "南岗"))
+        .await
+        .unwrap();
     let mut cross = entry(AuditAction::UserUpdated, "230000", "省厅改道里用户");
     cross.target_department = "230102".into();
     audit::append(&tx, cross).await.unwrap();
     tx.commit().await.unwrap();
-    let (seen, n) = audit::list_in(store.conn(), &j_daoli, &Default::default(), 1, 10).await.unwrap();
+    let (seen, n) = audit::list_in(store.conn(), &j_daoli, &Default::default(), 1, 10)
+        .await
+        .unwrap();
     assert_eq!(n, 1);
     assert_eq!(seen[0].fields.summary, "省厅改道里用户");
     assert!(audit::get_in(store.conn(), &j_daoli, 1).await.unwrap().is_none());
-    assert!(audit::get_in(store.conn(), &Jurisdiction::new(province.path.clone()), 1).await.unwrap().is_some());
+    assert!(
+        audit::get_in(store.conn(), &Jurisdiction::new(province.path.clone()), 1)
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 async fn duplicate_username_names_the_column(db: &TestDb) {
@@ -206,7 +290,10 @@ async fn duplicate_username_names_the_column(db: &TestDb) {
     )
     .await
     .unwrap_err();
-    assert!(matches!(e, StoreError::Duplicate { ref column } if column == "username"), "{e:?}");
+    assert!(
+        matches!(e, StoreError::Duplicate { ref column } if column == "username"),
+        "{e:?}"
+    );
 }
 
 async fn sessions_live_and_die(db: &TestDb) {
@@ -225,11 +312,23 @@ async fn sessions_live_and_die(db: &TestDb) {
         client_addr: "::1".into(),
     };
     sessions::insert(store.conn(), &row).await.unwrap();
-    sessions::insert(store.conn(), &sessions::SessionRow { token_hash: "h2".into(), last_seen_at: now, ..row.clone() })
-        .await
-        .unwrap();
+    sessions::insert(
+        store.conn(),
+        &sessions::SessionRow {
+            token_hash: "h2".into(),
+            last_seen_at: now,
+            ..row.clone()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(sessions::get(store.conn(), "h1").await.unwrap().unwrap().user_id, u.id);
-    assert_eq!(sessions::purge_idle(store.conn(), now - chrono::Duration::minutes(30)).await.unwrap(), 1);
+    assert_eq!(
+        sessions::purge_idle(store.conn(), now - chrono::Duration::minutes(30))
+            .await
+            .unwrap(),
+        1
+    );
     assert!(sessions::get(store.conn(), "h1").await.unwrap().is_none());
     assert_eq!(sessions::delete_for_user(store.conn(), u.id, None).await.unwrap(), 1);
 }
@@ -237,25 +336,45 @@ async fn sessions_live_and_die(db: &TestDb) {
 async fn rolled_back_work_leaves_no_audit_entry(db: &TestDb) {
     let store = db.open().await;
     let tx = store.begin().await.unwrap();
-    audit::append(&tx, entry(AuditAction::UserCreated, "230000", "will roll back")).await.unwrap();
+    audit::append(&tx, entry(AuditAction::UserCreated, "230000", "will roll back"))
+        .await
+        .unwrap();
     tx.rollback().await.unwrap();
     let tx = store.begin().await.unwrap();
-    let row = audit::append(&tx, entry(AuditAction::UserCreated, "230000", "kept")).await.unwrap();
+    let row = audit::append(&tx, entry(AuditAction::UserCreated, "230000", "kept"))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(row.fields.seq, 1, "a rolled-back append must not consume a sequence number");
-    assert_eq!(audit::verify_chain(store.conn()).await.unwrap(), ChainReport::Intact { entries: 1 });
+    assert_eq!(
+        row.fields.seq, 1,
+        "a rolled-back append must not consume a sequence number"
+    );
+    assert_eq!(
+        audit::verify_chain(store.conn()).await.unwrap(),
+        ChainReport::Intact { entries: 1 }
+    );
 }
 
 #[tokio::test]
 async fn sqlite_backup_is_a_consistent_copy() {
-    let db = TestDb::new(spotcheck_store::testing::TestBackend::Sqlite).await.unwrap();
+    let db = TestDb::new(spotcheck_store::testing::TestBackend::Sqlite)
+        .await
+        .unwrap();
     let store = db.open().await;
     let tx = store.begin().await.unwrap();
-    audit::append(&tx, entry(AuditAction::Login, "230000", "before backup")).await.unwrap();
+    audit::append(&tx, entry(AuditAction::Login, "230000", "before backup"))
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let to = db.dir.path().join("backup.db");
     store.backup_to(&to).await.unwrap();
-    assert!(store.backup_to(&to).await.is_err(), "an existing backup is never overwritten");
+    assert!(
+        store.backup_to(&to).await.is_err(),
+        "an existing backup is never overwritten"
+    );
     let copy = Store::connect(&spotcheck_store::Target::Sqlite(to)).await.unwrap();
-    assert_eq!(audit::verify_chain(copy.conn()).await.unwrap(), ChainReport::Intact { entries: 1 });
+    assert_eq!(
+        audit::verify_chain(copy.conn()).await.unwrap(),
+        ChainReport::Intact { entries: 1 }
+    );
 }

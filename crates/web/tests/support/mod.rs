@@ -1,0 +1,234 @@
+//! The test harness: the real server on a free port over a fresh database,
+//! with typed helpers for API and browser sessions.
+
+use chrono::{DateTime, Duration, Utc};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+use spotcheck_app::crypto::Sealer;
+use spotcheck_app::demo::DEMO_PASSWORD;
+use spotcheck_app::{App, Settings};
+use spotcheck_store::testing::TestDb;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// The password every demo account gets after its forced change.
+pub const NEW_PASSWORD: &str = "Changed#2026";
+
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    clock_offset: Arc<AtomicI64>,
+    pub http: Client,
+}
+
+pub struct Browser {
+    pub client: Client,
+    pub csrf: String,
+    base: String,
+}
+
+impl TestApp {
+    pub async fn spawn(db: &TestDb) -> Self {
+        Self::spawn_with(
+            db,
+            Settings {
+                require_totp: false,
+                ..Settings::default()
+            },
+        )
+        .await
+    }
+
+    pub async fn spawn_with(db: &TestDb, settings: Settings) -> Self {
+        let store = db.open().await;
+        let offset = Arc::new(AtomicI64::new(0));
+        let o = offset.clone();
+        let clock: spotcheck_app::Clock = Arc::new(move || Utc::now() + Duration::seconds(o.load(Ordering::SeqCst)));
+        let app = App::with_clock(store, settings, Sealer::from_key([42; 32]), clock);
+        app.initialize().await.unwrap();
+        app.load_demo().await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let served = app.clone();
+        tokio::spawn(async move {
+            spotcheck_web::serve(
+                listener,
+                served,
+                spotcheck_web::WebConfig::default(),
+                std::future::pending(),
+            )
+            .await
+            .unwrap();
+        });
+        Self {
+            base,
+            app,
+            clock_offset: offset,
+            http: Client::new(),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.app.now()
+    }
+
+    /// Moves the server's clock forward.
+    pub fn advance(&self, d: Duration) {
+        self.clock_offset.fetch_add(d.num_seconds(), Ordering::SeqCst);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Raw login; returns status and body.
+    pub async fn login_raw(&self, username: &str, password: &str) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A bearer token for a demo account, changing its first-login password when needed.
+    pub async fn token(&self, username: &str) -> String {
+        let (s, body) = self.login_raw(username, DEMO_PASSWORD).await;
+        if s == StatusCode::OK {
+            let token = body["token"].as_str().unwrap().to_string();
+            if body["user"]["must_change_password"] == true {
+                let r = self
+                    .post(
+                        &token,
+                        "/api/v1/auth/password",
+                        json!({"old_password": DEMO_PASSWORD, "new_password": NEW_PASSWORD}),
+                    )
+                    .await;
+                assert_eq!(r.0, StatusCode::NO_CONTENT, "{:?}", r.1);
+            }
+            return token;
+        }
+        let (s, body) = self.login_raw(username, NEW_PASSWORD).await;
+        assert_eq!(s, StatusCode::OK, "login {username}: {body}");
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let r = self.http.get(self.url(path)).bearer_auth(token).send().await.unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn send(&self, method: &str, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let r = self
+            .http
+            .request(m, self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+        self.send("POST", token, path, body).await
+    }
+
+    /// A user's id, looked up by the province.
+    pub async fn user_id(&self, username: &str) -> i64 {
+        let admin = self.token("hlj_admin").await;
+        let (_, page) = self.get(&admin, &format!("/api/v1/users?q={username}")).await;
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == username)
+            .unwrap_or_else(|| panic!("no user {username}"))["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    /// A logged-in browser (cookie session), past the forced password change.
+    pub async fn browser(&self, username: &str) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut b = Browser {
+            client,
+            csrf: String::new(),
+            base: self.base.clone(),
+        };
+        for password in [DEMO_PASSWORD, NEW_PASSWORD] {
+            let r = b
+                .client
+                .post(b.url("/login"))
+                .form(&[("username", username), ("password", password)])
+                .send()
+                .await
+                .unwrap();
+            if r.status() != StatusCode::SEE_OTHER {
+                continue;
+            }
+            let location = r.headers()["location"].to_str().unwrap().to_string();
+            if location == "/account/password" {
+                b.refresh_csrf("/account/password").await;
+                let r = b
+                    .form(
+                        "/account/password",
+                        &[
+                            ("old_password", password),
+                            ("new_password", NEW_PASSWORD),
+                            ("confirm_password", NEW_PASSWORD),
+                        ],
+                    )
+                    .await;
+                assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            }
+            b.refresh_csrf("/").await;
+            return b;
+        }
+        panic!("browser login failed for {username}");
+    }
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn refresh_csrf(&mut self, page: &str) {
+        let html = self
+            .client
+            .get(self.url(page))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let re = regex_lite::Regex::new(r#"name="_csrf" value="([^"]+)""#).unwrap();
+        self.csrf = re
+            .captures(&html)
+            .map(|c| c[1].to_string())
+            .expect("page has a CSRF field");
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Submits a form with the session's CSRF token.
+    pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.client.post(self.url(path)).form(&all).send().await.unwrap()
+    }
+}
