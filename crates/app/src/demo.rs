@@ -123,6 +123,7 @@ impl App {
             .ok_or_else(|| AppError::Internal("请先初始化部门".into()))?;
         let tx = self.store().begin().await?;
         let mut report = DemoReport::default();
+        let by = By::system(root.code.as_str(), RequestMeta::cli());
         for (code, name, parent) in UNITS {
             let code = DepartmentCode::parse(code).map_err(AppError::Internal)?;
             let division = code.division();
@@ -138,6 +139,14 @@ impl App {
             .await?
             {
                 report.units_added += 1;
+                record(
+                    &tx,
+                    &by,
+                    Change::new(AuditAction::DepartmentCreated, "department", code.as_str())
+                        .in_department(code.as_str())
+                        .summary(format!("演示数据：设立执行单位 {name}（{code}）")),
+                )
+                .await?;
             }
         }
         for a in ACCOUNTS {
@@ -147,7 +156,7 @@ impl App {
             let dept = departments::by_code(&tx, a.department)
                 .await?
                 .ok_or_else(|| AppError::Internal(format!("演示部门{}不存在", a.department)))?;
-            users::insert(
+            let row = users::insert(
                 &tx,
                 NewUser {
                     username: a.username,
@@ -161,12 +170,28 @@ impl App {
                 },
             )
             .await?;
+            record(
+                &tx,
+                &by,
+                Change::new(AuditAction::UserCreated, "user", row.id)
+                    .in_department(a.department)
+                    .summary(format!(
+                        "演示数据：新增用户 {}（{}，{}）",
+                        a.username,
+                        a.display_name,
+                        a.role.label()
+                    ))
+                    .after(
+                        serde_json::json!({"username": a.username, "role": a.role.code(), "department": a.department}),
+                    ),
+            )
+            .await?;
             report.users_added += 1;
         }
         if report != DemoReport::default() {
             record(
                 &tx,
-                &By::system(root.code.as_str(), RequestMeta::cli()),
+                &by,
                 Change::new(AuditAction::DemoLoaded, "system", root.code.as_str())
                     .in_department(root.code.as_str())
                     .summary(format!(
