@@ -40,6 +40,9 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: &TestDb, settings: Settings) -> Self {
+        // Harmless when reqwest was built without rustls; required when the
+        // workspace build gave it rustls without a provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let store = db.open().await;
         let offset = Arc::new(AtomicI64::new(0));
         let o = offset.clone();
