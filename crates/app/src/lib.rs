@@ -10,10 +10,15 @@ pub mod audit_log;
 pub mod auth;
 pub mod crypto;
 pub mod demo;
+mod demo_items;
 pub mod departments;
 pub mod error;
 pub mod home;
+pub mod import;
 pub mod init;
+pub mod inspectors;
+pub mod items;
+pub mod objects;
 pub mod settings;
 pub mod users;
 

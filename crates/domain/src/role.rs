@@ -32,6 +32,14 @@ pub enum Permission {
     ReadAudit,
     /// See the department tree and the figures of the jurisdiction.
     ViewDepartments,
+    /// Keep the province's 随机抽查事项清单 (create items, publish adjusted versions, withdraw).
+    ManageItems,
+    /// Keep the department's 检查对象名录库 and 执法检查人员名录库 (add, edit, import, claim).
+    ManageDirectories,
+    /// Read the directories of the jurisdiction.
+    ViewDirectories,
+    /// See a 身份证号 in full (each viewing is audited); everyone else sees it masked.
+    ViewIdNumbers,
 }
 
 impl Role {
@@ -87,6 +95,10 @@ impl Role {
             }
             ReadAudit => matches!(self, Role::ProvinceAdmin | Role::Auditor),
             ViewDepartments => !matches!(self, Role::Inspector),
+            ManageItems => matches!(self, Role::ProvinceAdmin),
+            ManageDirectories => matches!(self, Role::ProvinceAdmin | Role::DepartmentAdmin),
+            ViewDirectories => !matches!(self, Role::Inspector | Role::Auditor),
+            ViewIdNumbers => matches!(self, Role::ProvinceAdmin | Role::DepartmentAdmin),
         }
     }
 

@@ -12,7 +12,11 @@ pub mod audit;
 pub mod departments;
 mod entity;
 mod error;
+pub mod imports;
+pub mod inspectors;
+pub mod items;
 mod migration;
+pub mod objects;
 pub mod scope;
 pub mod sessions;
 #[cfg(feature = "testing")]

@@ -2,7 +2,18 @@
 
 pub mod audit_entry;
 pub mod audit_head;
+pub mod check_item;
+pub mod check_item_version;
+pub mod conflict;
 pub mod department;
 pub mod division;
+pub mod expert;
+pub mod import_job;
+pub mod import_staging;
+pub mod inspector;
+pub mod inspector_history;
+pub mod master_object;
+pub mod object;
+pub mod object_history;
 pub mod session;
 pub mod user;

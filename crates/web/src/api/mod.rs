@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod departments;
 mod home;
+mod items;
 mod users;
 
 use crate::AppState;
@@ -40,8 +41,9 @@ impl Modify for BearerAuth {
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(auth::login))
+    let r = OpenApiRouter::with_openapi(ApiDoc::openapi());
+    let r = items::routes(r);
+    r.routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))
         .routes(routes!(auth::change_password))

@@ -6,6 +6,7 @@ mod account;
 mod audit;
 mod departments;
 mod home;
+mod items;
 mod login;
 mod users;
 
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit/export.csv", get(audit::export))
         .route("/audit/verify", post(audit::verify))
         .route("/audit/{seq}", get(audit::show))
+        .merge(items::router())
 }
 
 pub struct MenuItem {
