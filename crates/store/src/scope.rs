@@ -30,3 +30,9 @@ pub fn contains(needle: &str) -> LikeExpr {
     let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
+
+/// A `LIKE` pattern matching any text that starts with `prefix` literally.
+pub fn starts_with(prefix: &str) -> LikeExpr {
+    let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    LikeExpr::new(format!("{escaped}%")).escape('\\')
+}
