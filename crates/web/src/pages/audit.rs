@@ -95,6 +95,8 @@ impl ListQuery {
 
 async fn list_page(state: &AppState, actor: &Actor, lq: &ListQuery) -> Result<ListPage, AppError> {
     let depts = state.app.list_departments(actor).await?;
+    let names: std::collections::HashMap<String, String> =
+        depts.iter().map(|d| (d.code.clone(), d.name.clone())).collect();
     let keep = lq.keep();
     let mut page = ListPage {
         frame: Frame::new(state, actor, "/audit").crumb("审计日志", None),
@@ -127,7 +129,7 @@ async fn list_page(state: &AppState, actor: &Actor, lq: &ListQuery) -> Result<Li
                     tone: tone(&e.action),
                     actor: e.actor,
                     role: e.actor_role_label,
-                    department: e.department,
+                    department: names.get(&e.department).cloned().unwrap_or(e.department),
                     action: e.action_label,
                     summary: e.summary,
                     client: e.client_addr,
