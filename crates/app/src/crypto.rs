@@ -70,10 +70,12 @@ pub fn temporary_password() -> String {
         .collect()
 }
 
-/// The platform key: seals what must be encrypted at rest.
+/// The platform key: seals what must be encrypted at rest, and gives keyed
+/// hashes for finding a sealed value without decrypting every row.
 #[derive(Clone)]
 pub struct Sealer {
     cipher: XChaCha20Poly1305,
+    lookup_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Sealer {
@@ -86,9 +88,17 @@ const SEALED_PREFIX: &str = "v1:";
 
 impl Sealer {
     pub fn from_key(key: [u8; 32]) -> Self {
-        Self {
-            cipher: XChaCha20Poly1305::new(&key.into()),
-        }
+        // A separate key for lookups, derived so that the hash reveals nothing
+        // about the sealing key.
+        let lookup_key: [u8; 32] = hmac_sha256(&key, b"spotcheck lookup key v1");
+        Self { cipher: XChaCha20Poly1305::new(&key.into()), lookup_key }
+    }
+
+    /// HMAC-SHA-256 of a value under the lookup key, hex: equal values give
+    /// equal hashes, so an exact search needs no decryption, and without the
+    /// key the hash cannot be reversed by trying every 身份证号.
+    pub fn lookup_hash(&self, value: &str) -> String {
+        hex::encode(hmac_sha256(&self.lookup_key, value.as_bytes()))
     }
 
     /// Reads the key file (base64 of 32 bytes), creating it with a fresh key
@@ -148,6 +158,13 @@ impl Sealer {
     }
 }
 
+fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(msg);
+    mac.finalize().into_bytes().into()
+}
+
 #[cfg(unix)]
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
@@ -192,6 +209,15 @@ mod tests {
         bad.pop();
         bad.push(if sealed.ends_with('A') { 'B' } else { 'A' });
         assert!(s.open(&bad).is_err());
+    }
+
+    #[test]
+    fn lookup_hashes_are_keyed_and_stable() {
+        let a = Sealer::from_key([7; 32]);
+        let b = Sealer::from_key([8; 32]);
+        assert_eq!(a.lookup_hash("11010519491231002X"), a.lookup_hash("11010519491231002X"));
+        assert_ne!(a.lookup_hash("11010519491231002X"), b.lookup_hash("11010519491231002X"));
+        assert_ne!(a.lookup_hash("11010519491231002X"), hex::encode(Sha256::digest(b"11010519491231002X")));
     }
 
     #[test]
