@@ -91,7 +91,10 @@ impl Sealer {
         // A separate key for lookups, derived so that the hash reveals nothing
         // about the sealing key.
         let lookup_key: [u8; 32] = hmac_sha256(&key, b"spotcheck lookup key v1");
-        Self { cipher: XChaCha20Poly1305::new(&key.into()), lookup_key }
+        Self {
+            cipher: XChaCha20Poly1305::new(&key.into()),
+            lookup_key,
+        }
     }
 
     /// HMAC-SHA-256 of a value under the lookup key, hex: equal values give
@@ -217,7 +220,10 @@ mod tests {
         let b = Sealer::from_key([8; 32]);
         assert_eq!(a.lookup_hash("11010519491231002X"), a.lookup_hash("11010519491231002X"));
         assert_ne!(a.lookup_hash("11010519491231002X"), b.lookup_hash("11010519491231002X"));
-        assert_ne!(a.lookup_hash("11010519491231002X"), hex::encode(Sha256::digest(b"11010519491231002X")));
+        assert_ne!(
+            a.lookup_hash("11010519491231002X"),
+            hex::encode(Sha256::digest(b"11010519491231002X"))
+        );
     }
 
     #[test]

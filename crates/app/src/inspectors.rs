@@ -58,7 +58,10 @@ fn text_field(field: &str, label: &str, s: &str, max: usize, required: bool) -> 
         return Err(AppError::invalid(field, format!("{label}不能为空")));
     }
     if n > max || s.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(AppError::invalid(field, format!("{label}不能超过{max}个字，且不能包含控制字符")));
+        return Err(AppError::invalid(
+            field,
+            format!("{label}不能超过{max}个字，且不能包含控制字符"),
+        ));
     }
     Ok(s.to_string())
 }
@@ -74,7 +77,10 @@ impl ExpertInput {
         }
         let phone = self.phone.trim();
         if !phone.is_empty() && !phone.chars().all(|c| c.is_ascii_digit() || c == '-') {
-            return Err(AppError::invalid("phone", format!("联系电话“{phone}”只能包含数字和“-”")));
+            return Err(AppError::invalid(
+                "phone",
+                format!("联系电话“{phone}”只能包含数字和“-”"),
+            ));
         }
         Ok(ExpertData {
             name: text_field("name", "姓名", &self.name, 32, true)?,
@@ -128,7 +134,12 @@ impl App {
         })
     }
 
-    pub async fn list_experts(&self, actor: &Actor, text: Option<&str>, page: u64) -> Result<Page<ExpertView>, AppError> {
+    pub async fn list_experts(
+        &self,
+        actor: &Actor,
+        text: Option<&str>,
+        page: u64,
+    ) -> Result<Page<ExpertView>, AppError> {
         actor.require(Permission::ViewDirectories)?;
         let page = page.max(1);
         let (rows, total) = inspectors::experts_in(self.store().conn(), &actor.jurisdiction(), text, page, 20).await?;
@@ -136,7 +147,12 @@ impl App {
         for r in rows {
             items.push(self.expert_view(r).await?);
         }
-        Ok(Page { items, total, page, page_size: 20 })
+        Ok(Page {
+            items,
+            total,
+            page,
+            page_size: 20,
+        })
     }
 
     pub async fn get_expert(&self, actor: &Actor, id: i64) -> Result<ExpertView, AppError> {
@@ -182,7 +198,11 @@ impl App {
             &By::actor(actor),
             Change::new(AuditAction::ExpertUpdated, "expert", id)
                 .in_department(dept.code.as_str())
-                .summary(format!("修改专家 {}{}", data.name, if input.active { "" } else { "（停用）" }))
+                .summary(format!(
+                    "修改专家 {}{}",
+                    data.name,
+                    if input.active { "" } else { "（停用）" }
+                ))
                 .before(serde_json::json!({"data": current.data, "active": current.active}))
                 .after(serde_json::json!({"data": data, "active": input.active})),
         )
@@ -191,7 +211,11 @@ impl App {
         self.get_expert(actor, id).await
     }
 
-    pub async fn conflicts_of_inspector(&self, actor: &Actor, inspector_id: i64) -> Result<Vec<ConflictView>, AppError> {
+    pub async fn conflicts_of_inspector(
+        &self,
+        actor: &Actor,
+        inspector_id: i64,
+    ) -> Result<Vec<ConflictView>, AppError> {
         actor.require(Permission::ViewDirectories)?;
         inspectors::get_in(self.store().conn(), &actor.jurisdiction(), inspector_id)
             .await?
@@ -222,7 +246,12 @@ impl App {
 
     /// Records that an inspector has an interest in an object (利害关系); the
     /// matching draw will exclude this inspector from this object.
-    pub async fn declare_conflict(&self, actor: &Actor, inspector_id: i64, input: &ConflictInput) -> Result<ConflictView, AppError> {
+    pub async fn declare_conflict(
+        &self,
+        actor: &Actor,
+        inspector_id: i64,
+        input: &ConflictInput,
+    ) -> Result<ConflictView, AppError> {
         // An inspector may declare its own conflict; administrators record any inside their jurisdiction.
         let scope = actor.jurisdiction();
         let inspector = inspectors::get_in(self.store().conn(), &scope, inspector_id)
@@ -238,12 +267,16 @@ impl App {
         let reason = text_field("reason", "利害关系说明", &input.reason, 200, true)?;
         let existing = inspectors::conflicts_of(self.store().conn(), Some(inspector_id), Some(object.id), true).await?;
         if !existing.is_empty() {
-            return Err(AppError::Conflict(format!("已登记{}与“{}”的利害关系", inspector.data.name, object.data.name)));
+            return Err(AppError::Conflict(format!(
+                "已登记{}与“{}”的利害关系",
+                inspector.data.name, object.data.name
+            )));
         }
         let dept = departments::by_id(self.store().conn(), inspector.department_id).await?;
         let dept_code = dept.map(|d| d.code.as_str().to_string()).unwrap_or_default();
         let tx = self.store().begin().await?;
-        let row = inspectors::declare_conflict(&tx, inspector_id, object.id, &reason, &actor.user.username, self.now()).await?;
+        let row = inspectors::declare_conflict(&tx, inspector_id, object.id, &reason, &actor.user.username, self.now())
+            .await?;
         record(
             &tx,
             &By::actor(actor),
@@ -258,7 +291,10 @@ impl App {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
         let views = self.conflicts_of_inspector(actor, inspector_id).await?;
-        views.into_iter().find(|c| c.id == row.id).ok_or_else(|| AppError::not_found("利害关系"))
+        views
+            .into_iter()
+            .find(|c| c.id == row.id)
+            .ok_or_else(|| AppError::not_found("利害关系"))
     }
 
     pub async fn withdraw_conflict(&self, actor: &Actor, conflict_id: i64, reason: &str) -> Result<(), AppError> {

@@ -87,7 +87,11 @@ pub async fn create(db: &impl ConnectionTrait, j: NewJob<'_>) -> Result<ImportJo
     .exec(db)
     .await?
     .last_insert_id;
-    Ok(import_job::Entity::find_by_id(id).one(db).await?.expect("just inserted").into())
+    Ok(import_job::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .expect("just inserted")
+        .into())
 }
 
 /// Progress while parsing.
@@ -157,7 +161,11 @@ pub async fn error_report_in(
 }
 
 /// Recent imports inside `scope`, newest first.
-pub async fn recent_in(db: &impl ConnectionTrait, scope: &Jurisdiction, limit: u64) -> Result<Vec<ImportJob>, StoreError> {
+pub async fn recent_in(
+    db: &impl ConnectionTrait,
+    scope: &Jurisdiction,
+    limit: u64,
+) -> Result<Vec<ImportJob>, StoreError> {
     Ok(import_job::Entity::find()
         .filter(import_job::Column::DepartmentId.in_subquery(scope::department_ids_in(scope)))
         .order_by_desc(import_job::Column::Id)
@@ -183,7 +191,10 @@ pub async fn fail_abandoned(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Re
     }
     Ok(import_job::Entity::update_many()
         .col_expr(import_job::Column::Status, Expr::value("failed"))
-        .col_expr(import_job::Column::Message, Expr::value("导入过程中服务重启，本次导入未保存任何数据，请重新导入"))
+        .col_expr(
+            import_job::Column::Message,
+            Expr::value("导入过程中服务重启，本次导入未保存任何数据，请重新导入"),
+        )
         .col_expr(import_job::Column::FinishedAt, Expr::value(now))
         .filter(import_job::Column::FinishedAt.is_null())
         .exec(db)
@@ -229,7 +240,11 @@ pub async fn staged_slice(
         .all(db)
         .await?
         .into_iter()
-        .map(|m| StagedRow { row_no: m.row_no, key_code: m.key_code, payload: m.payload })
+        .map(|m| StagedRow {
+            row_no: m.row_no,
+            key_code: m.key_code,
+            payload: m.payload,
+        })
         .collect())
 }
 

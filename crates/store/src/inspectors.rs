@@ -36,12 +36,19 @@ pub struct InspectorData {
 
 impl InspectorData {
     pub fn same_as(&self, other: &InspectorData) -> bool {
-        let strip = |d: &InspectorData| InspectorData { id_sealed: None, ..d.clone() };
+        let strip = |d: &InspectorData| InspectorData {
+            id_sealed: None,
+            ..d.clone()
+        };
         strip(self) == strip(other)
     }
 
     pub fn history_state(&self) -> String {
-        serde_json::to_string(&InspectorData { id_sealed: None, ..self.clone() }).expect("serialisable")
+        serde_json::to_string(&InspectorData {
+            id_sealed: None,
+            ..self.clone()
+        })
+        .expect("serialisable")
     }
 }
 
@@ -119,7 +126,11 @@ pub async fn insert(
     am.created_at = Set(now);
     am.updated_at = Set(now);
     let id = inspector::Entity::insert(am).exec(db).await?.last_insert_id;
-    Ok(inspector::Entity::find_by_id(id).one(db).await?.expect("just inserted").into())
+    Ok(inspector::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .expect("just inserted")
+        .into())
 }
 
 /// Replaces an inspector's data (department included), keeping the previous state.
@@ -201,7 +212,10 @@ async fn add_history(
     Ok(())
 }
 
-pub async fn history(db: &impl ConnectionTrait, inspector_id: i64) -> Result<Vec<crate::objects::HistoryRow>, StoreError> {
+pub async fn history(
+    db: &impl ConnectionTrait,
+    inspector_id: i64,
+) -> Result<Vec<crate::objects::HistoryRow>, StoreError> {
     Ok(inspector_history::Entity::find()
         .filter(inspector_history::Column::InspectorId.eq(inspector_id))
         .order_by_desc(inspector_history::Column::Revision)
@@ -218,7 +232,11 @@ pub async fn history(db: &impl ConnectionTrait, inspector_id: i64) -> Result<Vec
         .collect())
 }
 
-pub async fn get_in(db: &impl ConnectionTrait, scope: &Jurisdiction, id: i64) -> Result<Option<InspectorRow>, StoreError> {
+pub async fn get_in(
+    db: &impl ConnectionTrait,
+    scope: &Jurisdiction,
+    id: i64,
+) -> Result<Option<InspectorRow>, StoreError> {
     Ok(inspector::Entity::find_by_id(id)
         .filter(inspector::Column::DepartmentId.in_subquery(scope::department_ids_in(scope)))
         .one(db)
@@ -329,7 +347,10 @@ pub async fn slice_in(
 }
 
 pub async fn count_in(db: &impl ConnectionTrait, scope: &Jurisdiction, active_only: bool) -> Result<u64, StoreError> {
-    let f = InspectorFilter { active: active_only.then_some(true), ..Default::default() };
+    let f = InspectorFilter {
+        active: active_only.then_some(true),
+        ..Default::default()
+    };
     Ok(inspector::Entity::find().filter(condition(scope, &f)).count(db).await?)
 }
 
@@ -394,7 +415,11 @@ pub async fn insert_expert(
     .exec(db)
     .await?
     .last_insert_id;
-    Ok(expert::Entity::find_by_id(id).one(db).await?.expect("just inserted").into())
+    Ok(expert::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .expect("just inserted")
+        .into())
 }
 
 pub async fn update_expert(
@@ -407,7 +432,10 @@ pub async fn update_expert(
     expert::Entity::update_many()
         .col_expr(expert::Column::Name, Expr::value(d.name.clone()))
         .col_expr(expert::Column::Organisation, Expr::value(d.organisation.clone()))
-        .col_expr(expert::Column::OrganisationKind, Expr::value(d.organisation_kind.clone()))
+        .col_expr(
+            expert::Column::OrganisationKind,
+            Expr::value(d.organisation_kind.clone()),
+        )
         .col_expr(expert::Column::Expertise, Expr::value(d.expertise.clone()))
         .col_expr(expert::Column::Phone, Expr::value(d.phone.clone()))
         .col_expr(expert::Column::Active, Expr::value(active))
@@ -418,7 +446,11 @@ pub async fn update_expert(
     Ok(())
 }
 
-pub async fn expert_in(db: &impl ConnectionTrait, scope: &Jurisdiction, id: i64) -> Result<Option<ExpertRow>, StoreError> {
+pub async fn expert_in(
+    db: &impl ConnectionTrait,
+    scope: &Jurisdiction,
+    id: i64,
+) -> Result<Option<ExpertRow>, StoreError> {
     Ok(expert::Entity::find_by_id(id)
         .filter(expert::Column::DepartmentId.in_subquery(scope::department_ids_in(scope)))
         .one(db)
@@ -506,7 +538,11 @@ pub async fn declare_conflict(
     .exec(db)
     .await?
     .last_insert_id;
-    Ok(conflict::Entity::find_by_id(id).one(db).await?.expect("just inserted").into())
+    Ok(conflict::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .expect("just inserted")
+        .into())
 }
 
 pub async fn withdraw_conflict(
@@ -526,7 +562,11 @@ pub async fn withdraw_conflict(
 }
 
 /// A conflict whose inspector lies inside `scope`.
-pub async fn conflict_in(db: &impl ConnectionTrait, scope: &Jurisdiction, id: i64) -> Result<Option<ConflictRow>, StoreError> {
+pub async fn conflict_in(
+    db: &impl ConnectionTrait,
+    scope: &Jurisdiction,
+    id: i64,
+) -> Result<Option<ConflictRow>, StoreError> {
     let inspectors = sea_orm::sea_query::Query::select()
         .column(inspector::Column::Id)
         .from(inspector::Entity)
@@ -556,7 +596,12 @@ pub async fn conflicts_of(
     if active_only {
         q = q.filter(conflict::Column::Active.eq(true));
     }
-    Ok(q.order_by_desc(conflict::Column::DeclaredAt).all(db).await?.into_iter().map(Into::into).collect())
+    Ok(q.order_by_desc(conflict::Column::DeclaredAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// Names and codes of objects, for showing beside conflicts.

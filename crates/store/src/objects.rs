@@ -49,13 +49,20 @@ impl ObjectData {
     /// Equal in everything a user can see: a re-sealed identical 身份证号
     /// (fresh nonce, same lookup hash) is no change.
     pub fn same_as(&self, other: &ObjectData) -> bool {
-        let strip = |d: &ObjectData| ObjectData { id_sealed: None, ..d.clone() };
+        let strip = |d: &ObjectData| ObjectData {
+            id_sealed: None,
+            ..d.clone()
+        };
         strip(self) == strip(other)
     }
 
     /// The state kept in history: everything but the sealed number.
     pub fn history_state(&self) -> String {
-        serde_json::to_string(&ObjectData { id_sealed: None, ..self.clone() }).expect("serialisable")
+        serde_json::to_string(&ObjectData {
+            id_sealed: None,
+            ..self.clone()
+        })
+        .expect("serialisable")
     }
 }
 
@@ -112,9 +119,27 @@ macro_rules! data_of {
 
 impl From<object::Model> for ObjectRow {
     fn from(m: object::Model) -> Self {
-        let (id, department_id, active, source, master_id, revision, created_at, updated_at) =
-            (m.id, m.department_id, m.active, m.source.clone(), m.master_id, m.revision, m.created_at, m.updated_at);
-        Self { id, department_id, data: data_of!(m), active, source, master_id, revision, created_at, updated_at }
+        let (id, department_id, active, source, master_id, revision, created_at, updated_at) = (
+            m.id,
+            m.department_id,
+            m.active,
+            m.source.clone(),
+            m.master_id,
+            m.revision,
+            m.created_at,
+            m.updated_at,
+        );
+        Self {
+            id,
+            department_id,
+            data: data_of!(m),
+            active,
+            source,
+            master_id,
+            revision,
+            created_at,
+            updated_at,
+        }
     }
 }
 
@@ -182,7 +207,11 @@ pub async fn insert(
     am.created_at = Set(now);
     am.updated_at = Set(now);
     let id = object::Entity::insert(am).exec(db).await?.last_insert_id;
-    Ok(object::Entity::find_by_id(id).one(db).await?.expect("just inserted").into())
+    Ok(object::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .expect("just inserted")
+        .into())
 }
 
 /// Inserts many new objects at once (imports); returns how many.
@@ -417,11 +446,21 @@ pub async fn slice_in(
 }
 
 /// Active objects per kind inside `scope`.
-pub async fn count_by_kind_in(db: &impl ConnectionTrait, scope: &Jurisdiction) -> Result<Vec<(String, u64)>, StoreError> {
+pub async fn count_by_kind_in(
+    db: &impl ConnectionTrait,
+    scope: &Jurisdiction,
+) -> Result<Vec<(String, u64)>, StoreError> {
     let mut out = Vec::new();
     for kind in ["enterprise", "practitioner", "project"] {
-        let f = ObjectFilter { kind: Some(kind.to_string()), active: Some(true), ..Default::default() };
-        out.push((kind.to_string(), object::Entity::find().filter(condition(scope, &f)).count(db).await?));
+        let f = ObjectFilter {
+            kind: Some(kind.to_string()),
+            active: Some(true),
+            ..Default::default()
+        };
+        out.push((
+            kind.to_string(),
+            object::Entity::find().filter(condition(scope, &f)).count(db).await?,
+        ));
     }
     Ok(out)
 }

@@ -16,7 +16,13 @@ fn ts(name: &'static str) -> ColumnDef {
     timestamp_with_time_zone(name)
 }
 
-async fn index(m: &SchemaManager<'_>, table: &'static str, name: &'static str, cols: &[&'static str], unique: bool) -> Result<(), DbErr> {
+async fn index(
+    m: &SchemaManager<'_>,
+    table: &'static str,
+    name: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> Result<(), DbErr> {
     let mut idx = Index::create();
     idx.name(name).table(table).if_not_exists();
     if unique {
@@ -63,8 +69,22 @@ impl MigrationTrait for Migration {
         object_columns(&mut t);
         t.col(ts("loaded_at"));
         m.create_table(t.to_owned()).await?;
-        index(m, "master_objects", "ux_master_objects_key", &["kind", "key_code"], true).await?;
-        index(m, "master_objects", "idx_master_objects_division", &["division_code", "kind"], false).await?;
+        index(
+            m,
+            "master_objects",
+            "ux_master_objects_key",
+            &["kind", "key_code"],
+            true,
+        )
+        .await?;
+        index(
+            m,
+            "master_objects",
+            "idx_master_objects_division",
+            &["division_code", "kind"],
+            false,
+        )
+        .await?;
 
         let mut t = Table::create();
         t.table("objects")
@@ -78,11 +98,29 @@ impl MigrationTrait for Migration {
             .col(integer("revision"))
             .col(ts("created_at"))
             .col(ts("updated_at"))
-            .foreign_key(ForeignKey::create().from("objects", "department_id").to("departments", "id"));
+            .foreign_key(
+                ForeignKey::create()
+                    .from("objects", "department_id")
+                    .to("departments", "id"),
+            );
         m.create_table(t.to_owned()).await?;
-        index(m, "objects", "ux_objects_key", &["department_id", "kind", "key_code"], true).await?;
+        index(
+            m,
+            "objects",
+            "ux_objects_key",
+            &["department_id", "kind", "key_code"],
+            true,
+        )
+        .await?;
         // The draw's candidate scan and the list's filters.
-        index(m, "objects", "idx_objects_scan", &["department_id", "kind", "active", "risk_class"], false).await?;
+        index(
+            m,
+            "objects",
+            "idx_objects_scan",
+            &["department_id", "kind", "active", "risk_class"],
+            false,
+        )
+        .await?;
         index(m, "objects", "idx_objects_code", &["key_code"], false).await?;
         index(m, "objects", "idx_objects_division", &["division_code"], false).await?;
         index(m, "objects", "idx_objects_lookup", &["id_lookup"], false).await?;
@@ -102,7 +140,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "object_history", "idx_object_history_object", &["object_id", "revision"], false).await?;
+        index(
+            m,
+            "object_history",
+            "idx_object_history_object",
+            &["object_id", "revision"],
+            false,
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -128,11 +173,22 @@ impl MigrationTrait for Migration {
                 .col(integer("revision"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(ForeignKey::create().from("inspectors", "department_id").to("departments", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("inspectors", "department_id")
+                        .to("departments", "id"),
+                )
                 .to_owned(),
         )
         .await?;
-        index(m, "inspectors", "idx_inspectors_department", &["department_id", "active"], false).await?;
+        index(
+            m,
+            "inspectors",
+            "idx_inspectors_department",
+            &["department_id", "active"],
+            false,
+        )
+        .await?;
         index(m, "inspectors", "idx_inspectors_lookup", &["id_lookup"], false).await?;
 
         m.create_table(
@@ -150,7 +206,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "inspector_history", "idx_inspector_history_inspector", &["inspector_id", "revision"], false).await?;
+        index(
+            m,
+            "inspector_history",
+            "idx_inspector_history_inspector",
+            &["inspector_id", "revision"],
+            false,
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -166,7 +229,11 @@ impl MigrationTrait for Migration {
                 .col(boolean("active"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(ForeignKey::create().from("experts", "department_id").to("departments", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("experts", "department_id")
+                        .to("departments", "id"),
+                )
                 .to_owned(),
         )
         .await?;
@@ -185,12 +252,23 @@ impl MigrationTrait for Migration {
                 .col(boolean("active"))
                 .col(timestamp_with_time_zone_null("withdrawn_at"))
                 .col(text("withdrawn_reason"))
-                .foreign_key(ForeignKey::create().from("conflicts", "inspector_id").to("inspectors", "id"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .from("conflicts", "inspector_id")
+                        .to("inspectors", "id"),
+                )
                 .foreign_key(ForeignKey::create().from("conflicts", "object_id").to("objects", "id"))
                 .to_owned(),
         )
         .await?;
-        index(m, "conflicts", "idx_conflicts_inspector", &["inspector_id", "active"], false).await?;
+        index(
+            m,
+            "conflicts",
+            "idx_conflicts_inspector",
+            &["inspector_id", "active"],
+            false,
+        )
+        .await?;
         index(m, "conflicts", "idx_conflicts_object", &["object_id", "active"], false).await?;
 
         m.create_table(
@@ -217,7 +295,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        index(m, "import_jobs", "idx_import_jobs_department", &["department_id", "started_at"], false).await?;
+        index(
+            m,
+            "import_jobs",
+            "idx_import_jobs_department",
+            &["department_id", "started_at"],
+            false,
+        )
+        .await?;
 
         m.create_table(
             Table::create()
