@@ -6,6 +6,7 @@
 mod audit;
 mod auth;
 mod departments;
+mod experts;
 mod home;
 mod items;
 mod users;
@@ -43,6 +44,7 @@ impl Modify for BearerAuth {
 pub fn router() -> OpenApiRouter<AppState> {
     let r = OpenApiRouter::with_openapi(ApiDoc::openapi());
     let r = items::routes(r);
+    let r = experts::routes(r);
     r.routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))

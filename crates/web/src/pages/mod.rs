@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod departments;
+mod experts;
 mod home;
 mod items;
 mod login;
@@ -30,6 +31,8 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/departments/{code}"),
     ("POST", "/departments/{code}/units"),
     ("GET", "/audit/{seq}"),
+    ("GET", "/experts/{expert_id}"),
+    ("POST", "/experts/{expert_id}"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -61,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit/verify", post(audit::verify))
         .route("/audit/{seq}", get(audit::show))
         .merge(items::router())
+        .merge(experts::router())
 }
 
 pub struct MenuItem {
@@ -105,6 +109,16 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
         title: "工作台",
         items: vec![item("首页", "/")],
     }];
+    let mut directories = Vec::new();
+    if actor.may(Permission::ViewDirectories) {
+        directories.push(item("专家库", "/experts"));
+    }
+    if !directories.is_empty() {
+        groups.push(MenuGroup {
+            title: "一单两库",
+            items: directories,
+        });
+    }
     let mut system = Vec::new();
     if actor.may(Permission::ManageUsers) {
         system.push(item("用户管理", "/users"));

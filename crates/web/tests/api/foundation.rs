@@ -106,6 +106,10 @@ async fn five_failures_lock_the_account_and_every_attempt_is_audited(db: &TestDb
 /// The request body each id route needs to get past its input parsing.
 fn body_for(method: &str, path: &str) -> Value {
     match (method, path) {
+        ("put", "/api/v1/experts/{expert_id}") => {
+            json!({"department_code": "230102", "name": "专家", "organisation": "某检测站",
+            "organisation_kind": "检测机构", "expertise": "质量检测", "phone": "", "active": true})
+        }
         ("put", "/api/v1/users/{id}") => {
             json!({"display_name": "x", "role": "inspector", "department_code": "230102", "phone": "", "active": true})
         }
@@ -157,10 +161,40 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     let (_, own_page) = t.get(&county_auditor, "/api/v1/audit").await;
     let own_seq = own_page["items"][0]["seq"].as_i64().unwrap();
 
+    let expert = |dept: &str| {
+        let t = &t;
+        let admin = admin.clone();
+        let dept = dept.to_string();
+        async move {
+            let (s, e) = t
+                .post(
+                    &admin,
+                    "/api/v1/experts",
+                    json!({"department_code": dept, "name": "专家", "organisation": "某检测站",
+                    "organisation_kind": "检测机构", "expertise": "质量检测"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{e}");
+            e["id"].as_i64().unwrap().to_string()
+        }
+    };
+    let (other_expert, own_expert) = (expert("230103").await, expert("230102").await);
+
+    // For each path parameter: who asks, another county's value, an own value.
+    let params: std::collections::HashMap<&str, (&String, String, String)> = [
+        ("id", (&county_admin, other_user.to_string(), own_user.to_string())),
+        ("code", (&county_admin, "230103".to_string(), "230102-01".to_string())),
+        ("seq", (&county_auditor, other_seq.to_string(), own_seq.to_string())),
+        ("expert_id", (&county_admin, other_expert, own_expert)),
+    ]
+    .into_iter()
+    .collect();
+    let param_re = regex_lite::Regex::new(r"\{(\w+)\}").unwrap();
     let doc = spotcheck_web::openapi();
     let mut walked = 0;
     for (path, item) in doc.paths.paths.iter() {
-        if !path.contains('{') {
+        let names: Vec<String> = param_re.captures_iter(path).map(|c| c[1].to_string()).collect();
+        if names.is_empty() {
             continue;
         }
         let ops = [
@@ -174,18 +208,19 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             if !present {
                 continue;
             }
-            let (token, other, own) = if path.contains("{id}") {
-                (&county_admin, other_user.to_string(), own_user.to_string())
-            } else if path.contains("{code}") {
-                (&county_admin, "230103".to_string(), "230102-01".to_string())
-            } else if path.contains("{seq}") {
-                (&county_auditor, other_seq.to_string(), own_seq.to_string())
-            } else {
-                panic!("route {method} {path} takes an identifier this test does not know: extend it");
-            };
-            let fill = |v: &str| path.replace("{id}", v).replace("{code}", v).replace("{seq}", v);
+            let mut token = None;
+            let (mut other_path, mut own_path) = (path.clone(), path.clone());
+            for n in &names {
+                let (who, other, own) = params.get(n.as_str()).unwrap_or_else(|| {
+                    panic!("route {method} {path} takes a parameter {{{n}}} this test does not know: extend it")
+                });
+                token = Some(*who);
+                other_path = other_path.replace(&format!("{{{n}}}"), other);
+                own_path = own_path.replace(&format!("{{{n}}}"), own);
+            }
+            let token = token.unwrap();
             let (s, body) = t
-                .send(&method.to_uppercase(), token, &fill(&other), body_for(method, path))
+                .send(&method.to_uppercase(), token, &other_path, body_for(method, path))
                 .await;
             assert_eq!(
                 s,
@@ -194,7 +229,7 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             );
             assert_eq!(error_code(&body), "not_found");
             let (s, body) = t
-                .send(&method.to_uppercase(), token, &fill(&own), body_for(method, path))
+                .send(&method.to_uppercase(), token, &own_path, body_for(method, path))
                 .await;
             assert_ne!(
                 s,
@@ -285,11 +320,26 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         (c, csrf)
     };
+    let (s, e) = t
+        .post(
+            &admin,
+            "/api/v1/experts",
+            json!({"department_code": "230103", "name": "专家", "organisation": "某检测站",
+            "organisation_kind": "检测机构", "expertise": "质量检测"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let other_expert = e["id"].as_i64().unwrap().to_string();
     for (method, route) in spotcheck_web::PAGE_ID_ROUTES {
         let path = route
             .replace("{id}", &other_user.to_string())
             .replace("{code}", "230103")
-            .replace("{seq}", &other_seq.to_string());
+            .replace("{seq}", &other_seq.to_string())
+            .replace("{expert_id}", &other_expert);
+        assert!(
+            !path.contains('{'),
+            "page route {route} has a parameter this test does not know: extend it"
+        );
         let res = match (*method, route.starts_with("/audit")) {
             ("GET", false) => county.get(&path).await,
             ("GET", true) => auditor.0.get(t.url(&path)).send().await.unwrap(),
@@ -303,6 +353,9 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
                             ("department_code", "230102"),
                             ("active", "true"),
                             ("name", "某单位"),
+                            ("organisation", "某检测站"),
+                            ("organisation_kind", "检测机构"),
+                            ("expertise", "质量检测"),
                         ],
                     )
                     .await
