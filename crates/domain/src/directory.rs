@@ -671,13 +671,14 @@ impl Record {
 }
 
 /// What the caller knows about the importing department: today's date (in
-/// Asia/Shanghai) and its jurisdiction.
+/// Asia/Shanghai) and its jurisdiction. The closures are `Sync` so that a
+/// validation in progress can be held across an `.await`.
 pub struct RowContext<'a> {
     pub today: NaiveDate,
     /// True when an object in this division belongs to the department's jurisdiction.
-    pub division_allowed: &'a dyn Fn(&DivisionCode) -> bool,
+    pub division_allowed: &'a (dyn Fn(&DivisionCode) -> bool + Sync),
     /// True when the department (by code) is the importing department or one below it.
-    pub department_allowed: &'a dyn Fn(&str) -> bool,
+    pub department_allowed: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
 /// One problem of one cell, in plain Chinese. `Display` gives the one-line
