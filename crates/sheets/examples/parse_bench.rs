@@ -5,8 +5,11 @@
 //!
 //! `generate` writes valid rows with unique codes, names and addresses through
 //! the shared-string table, as Excel, WPS and LibreOffice do (`--inline` writes
-//! inline strings instead, as streaming writers do); `validate` reads the file
-//! with `validate_file` and counts outcomes, printing rows per second.
+//! inline strings instead, as streaming writers and our own export do); a
+//! FILE ending in `.csv` gets CSV (UTF-8, or GB18030 when `--inline` is
+//! given). `validate` reads the file with `validate_file` and counts
+//! outcomes, printing rows per second; `read` only reads; `raw` only runs
+//! calamine's cell reader (the floor).
 
 use std::time::Instant;
 
@@ -35,7 +38,65 @@ fn code(n: u64) -> String {
     format!("{first17}{}", credit_code::check_char(&first17).unwrap())
 }
 
+/// The cells of data row `i` (1-based) with credit code `c`.
+fn row_cells(i: u64, c: String) -> Vec<String> {
+    let kinds = [
+        "建筑业企业",
+        "工程监理企业",
+        "房地产开发企业、物业服务企业",
+        "燃气经营企业",
+    ];
+    let risks = ["A类", "B类", "C类", "D类"];
+    vec![
+        c,
+        format!("哈尔滨市道里区示例第{i}建筑工程有限公司"),
+        format!("法人{}", i % 997),
+        format!("哈尔滨市道里区示例路{i}号"),
+        "230102".to_string(),
+        kinds[(i % 4) as usize].to_string(),
+        risks[(i % 4) as usize].to_string(),
+        if i % 17 == 0 { "是" } else { "否" }.to_string(),
+        "否".to_string(),
+        "否".to_string(),
+        (i % 5).to_string(),
+        format!("1380000{:04}", i % 10000),
+    ]
+}
+
+/// Calls `f` with the 1-based row number and cells of `rows` valid rows.
+fn for_rows(rows: u64, mut f: impl FnMut(u64, Vec<String>)) {
+    let (mut n, mut i) = (0u64, 1u64);
+    while i <= rows {
+        let c = code(n);
+        n += 1;
+        if !c.is_empty() {
+            f(i, row_cells(i, c));
+            i += 1;
+        }
+    }
+}
+
+/// Valid rows as CSV, UTF-8 or (with `gbk`) GB18030 as a Chinese Excel saves it.
+fn generate_csv(rows: u64, path: &str, gbk: bool) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut write = |line: String| {
+        let bytes = if gbk {
+            encoding_rs::GB18030.encode(&line).0.into_owned()
+        } else {
+            line.into_bytes()
+        };
+        out.write_all(&bytes).unwrap();
+    };
+    let header: Vec<String> = columns(ListKind::Enterprise).iter().map(|c| c.header()).collect();
+    write(header.join(",") + "\r\n");
+    for_rows(rows, |_, cells| write(cells.join(",") + "\r\n"));
+}
+
 fn generate(rows: u64, path: &str, inline: bool) {
+    if path.ends_with(".csv") {
+        return generate_csv(rows, path, inline);
+    }
     let mut workbook = Workbook::new();
     let sheet = if inline {
         workbook.add_worksheet_with_constant_memory().unwrap()
@@ -46,41 +107,16 @@ fn generate(rows: u64, path: &str, inline: bool) {
     for (i, c) in columns(ListKind::Enterprise).iter().enumerate() {
         sheet.write_string(0, i as u16, c.header()).unwrap();
     }
-    let kinds = [
-        "建筑业企业",
-        "工程监理企业",
-        "房地产开发企业、物业服务企业",
-        "燃气经营企业",
-    ];
-    let risks = ["A类", "B类", "C类", "D类"];
-    let mut n = 0u64;
-    let mut r = 1u32;
-    while u64::from(r) <= rows {
-        let c = code(n);
-        n += 1;
-        if c.is_empty() {
-            continue;
-        }
-        let i = u64::from(r);
-        let cells = [
-            c,
-            format!("哈尔滨市道里区示例第{i}建筑工程有限公司"),
-            format!("法人{}", i % 997),
-            format!("哈尔滨市道里区示例路{i}号"),
-            "230102".to_string(),
-            kinds[(i % 4) as usize].to_string(),
-            risks[(i % 4) as usize].to_string(),
-            if i % 17 == 0 { "是" } else { "否" }.to_string(),
-            "否".to_string(),
-            "否".to_string(),
-        ];
+    for_rows(rows, |i, cells| {
+        let r = i as u32;
         for (j, v) in cells.iter().enumerate() {
-            sheet.write_string(r, j as u16, v).unwrap();
+            if j == 10 {
+                sheet.write_number(r, 10, v.parse::<f64>().unwrap()).unwrap();
+            } else {
+                sheet.write_string(r, j as u16, v).unwrap();
+            }
         }
-        sheet.write_number(r, 10, (i % 5) as f64).unwrap();
-        sheet.write_string(r, 11, format!("1380000{:04}", i % 10000)).unwrap();
-        r += 1;
-    }
+    });
     workbook.save(path).unwrap();
 }
 
