@@ -42,6 +42,13 @@ fn display_width(s: &str) -> usize {
     s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
+/// Lines a text takes when wrapped in a column `width` characters wide (row
+/// heights are not computed by the writer, and not every program fits them).
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width - 1.0).max(1.0);
+    ((display_width(text) as f64 / per_line).ceil() as usize).max(1)
+}
+
 fn column_width(c: &ColumnSpec) -> f64 {
     let w = display_width(&c.header()).max(display_width(c.example)) + 2;
     w.clamp(8, 40) as f64
@@ -156,6 +163,13 @@ fn instructions_sheet(ws: &mut Worksheet, kind: ListKind, f: &Formats) -> Result
         for (j, text) in cells.iter().enumerate() {
             ws.write_string_with_format(r, j as u16, text, &f.wrap)?;
         }
+        let lines = cells
+            .iter()
+            .zip(widths)
+            .map(|(t, w)| wrapped_lines(t, w))
+            .max()
+            .unwrap_or(1);
+        ws.set_row_height(r, 16.0 * lines as f64)?;
     }
     let notes = [
         "填写规则：".to_string(),
@@ -173,8 +187,11 @@ fn instructions_sheet(ws: &mut Worksheet, kind: ListKind, f: &Formats) -> Result
         "6. 本说明页不会被导入，可以保留。".to_string(),
     ];
     let start = cols.len() as u32 + 2;
+    let total: f64 = widths.iter().sum();
     for (i, note) in notes.iter().enumerate() {
-        ws.write_string(start + i as u32, 0, note)?;
+        let r = start + i as u32;
+        ws.merge_range(r, 0, r, widths.len() as u16 - 1, note, &f.wrap)?;
+        ws.set_row_height(r, 16.0 * wrapped_lines(note, total) as f64)?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
