@@ -55,7 +55,7 @@ fn row_cells(i: u64, c: String) -> Vec<String> {
         "230102".to_string(),
         kinds[(i % 4) as usize].to_string(),
         risks[(i % 4) as usize].to_string(),
-        if i % 17 == 0 { "是" } else { "否" }.to_string(),
+        if i.is_multiple_of(17) { "是" } else { "否" }.to_string(),
         "否".to_string(),
         "否".to_string(),
         (i % 5).to_string(),
