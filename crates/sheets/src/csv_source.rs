@@ -108,7 +108,12 @@ pub(crate) struct LineCounter<R> {
     breaks_ahead: VecDeque<(u64, bool)>,
     breaks_before: u64,
     last_was_cr: bool,
+    /// Bytes since the last line break: a "line" of megabytes is no table.
+    line_len: usize,
 }
+
+/// No row of a list comes near this; binary junk without NUL bytes does.
+const MAX_LINE: usize = 1 << 20;
 
 impl<R: Read> LineCounter<R> {
     fn new(inner: R) -> Self {
@@ -118,6 +123,7 @@ impl<R: Read> LineCounter<R> {
             breaks_ahead: VecDeque::new(),
             breaks_before: 0,
             last_was_cr: false,
+            line_len: 0,
         }
     }
 
@@ -156,8 +162,14 @@ impl<R: Read> Read for LineCounter<R> {
         for (i, b) in buf[..n].iter().enumerate() {
             if *b == b'\n' {
                 self.breaks_ahead.push_back((self.offset + i as u64, self.last_was_cr));
+                self.line_len = 0;
+            } else {
+                self.line_len += 1;
             }
             self.last_was_cr = *b == b'\r';
+        }
+        if self.line_len > MAX_LINE {
+            return Err(io::Error::other("有一行超过1MB，这不是表格文件"));
         }
         self.offset += n as u64;
         Ok(n)
@@ -215,9 +227,11 @@ pub(crate) fn produce(path: &Path, kind: ListKind, tx: &SyncSender<crate::read::
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                return Err(SheetError::Corrupt {
-                    detail: format!("CSV格式有误：{e}"),
-                });
+                let detail = match e.kind() {
+                    csv::ErrorKind::Io(io) => io.to_string(),
+                    _ => format!("CSV格式有误：{e}"),
+                };
+                return Err(SheetError::NotASpreadsheet { what: detail });
             }
         }
         let start = record.position().map_or(0, |p| p.byte());

@@ -150,14 +150,27 @@ fn zip_kind(path: &Path) -> Result<Format, SheetError> {
 /// More shared strings than any list has: calamine reserves memory for the
 /// count the file declares, so an absurd count would abort the process.
 const MAX_SHARED_STRINGS: u64 = 20_000_000;
+/// calamine holds the whole shared-string table in memory (a 1,000,000-row
+/// list of unique names and addresses has about 150 MB of it).
+const MAX_SHARED_STRINGS_BYTES: u64 = 400 * 1024 * 1024;
 
-/// Refuses a shared-string table whose declared `uniqueCount` is absurd, or
-/// larger than its own size allows (each entry takes at least `<si/>`).
+/// Refuses a shared-string table too large to hold in memory, or whose
+/// declared `uniqueCount` is absurd or larger than its own size allows (each
+/// entry takes at least `<si/>`). The zip reader stops at an entry's declared
+/// size, so these bounds hold for what is actually inflated.
 fn check_shared_strings<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Result<(), SheetError> {
     let Ok(entry) = zip.by_name(name) else {
         return Ok(());
     };
     let size = entry.size();
+    if size > MAX_SHARED_STRINGS_BYTES {
+        return Err(SheetError::NotASpreadsheet {
+            what: format!(
+                "表格的文字内容超过{}MB，一次导入不了；请分成几个文件分别导入",
+                MAX_SHARED_STRINGS_BYTES / 1024 / 1024
+            ),
+        });
+    }
     let mut head = Vec::with_capacity(2048);
     entry
         .take(2048)

@@ -312,6 +312,18 @@ fn junk(len: usize, seed: u64) -> Vec<u8> {
 fn fifty_megabytes_of_junk_fail_fast_whatever_the_name() {
     let dir = tempfile::tempdir().unwrap();
     let bytes = junk(50 * 1024 * 1024, 42);
+    // Printable junk without NUL bytes or line breaks, named .csv.
+    let printable: Vec<u8> = bytes.iter().map(|b| b'A' + b % 26).collect();
+    let path = dir.path().join("letters.csv");
+    std::fs::write(&path, &printable).unwrap();
+    let start = Instant::now();
+    let e = file_error(ListKind::Enterprise, &path);
+    assert_eq!(
+        e.to_string(),
+        "无法读取：有一行超过1MB，这不是表格文件。请上传平台模板填写后的.xlsx文件（也可以是.xls或.csv）"
+    );
+    assert!(start.elapsed() < Duration::from_secs(5));
+
     let cases: [(&str, &[u8], &str); 4] = [
         ("junk.xlsx", &[], "文件扩展名是.xlsx，但内容不是Excel表格"),
         ("junk.csv", &[], "文件含有二进制内容，不是文本（CSV）文件"),
