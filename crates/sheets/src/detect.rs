@@ -128,15 +128,16 @@ fn zip_kind(path: &Path) -> Result<Format, SheetError> {
         }
         return Ok(Format::Xlsx);
     }
-    if let Ok(mut f) = zip.by_name("mimetype") {
-        let mut mime = String::new();
-        let _ = f.by_ref().take(200).read_to_string(&mut mime);
-        if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
-            return Ok(Format::Ods);
-        }
-        if mime.starts_with("application/vnd.oasis.opendocument.text") {
-            return Err(not_a_sheet("这是OpenDocument文字文档（.odt）"));
-        }
+    let mut mime = String::new();
+    if let Ok(f) = zip.by_name("mimetype") {
+        let _ = f.take(200).read_to_string(&mut mime);
+    }
+    if mime.starts_with("application/vnd.oasis.opendocument.spreadsheet") {
+        check_ods_size(&mut zip)?;
+        return Ok(Format::Ods);
+    }
+    if mime.starts_with("application/vnd.oasis.opendocument.text") {
+        return Err(not_a_sheet("这是OpenDocument文字文档（.odt）"));
     }
     if has("word/") {
         return Err(not_a_sheet("这是Word文档（.docx）"));
@@ -190,4 +191,60 @@ fn check_shared_strings<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, n
         });
     }
     Ok(())
+}
+
+/// Cells calamine may expand an ods into (it builds the whole sheet in
+/// memory, repeating rows and cells as `number-rows-repeated` and
+/// `number-columns-repeated` say): 15 million cells of 32 bytes each.
+const MAX_ODS_CELLS: u64 = 15_000_000;
+
+/// Adds up, row by row, the cells up to the last one with a value, times the
+/// row's repeat count, and refuses a file that would expand beyond
+/// [`MAX_ODS_CELLS`] — a few bytes of XML can declare billions of cells.
+fn check_ods_size<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<(), SheetError> {
+    use quick_xml::events::{BytesStart, Event};
+    let Ok(entry) = zip.by_name("content.xml") else {
+        return Ok(());
+    };
+    let repeats = |e: &BytesStart, name: &str| -> u64 {
+        e.try_get_attribute(name)
+            .ok()
+            .flatten()
+            .and_then(|a| a.value.parse().ok())
+            .unwrap_or(1)
+    };
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(entry));
+    let mut buf = Vec::new();
+    let (mut total, mut row_repeats, mut col, mut width) = (0u64, 1u64, 0u64, 0u64);
+    loop {
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.name().as_ref() {
+                "table:table-row" => {
+                    row_repeats = repeats(&e, "table:number-rows-repeated").min(1 << 20);
+                    (col, width) = (0, 0);
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    col = col.saturating_add(repeats(&e, "table:number-columns-repeated").min(1 << 14));
+                    if e.try_get_attribute("office:value-type").ok().flatten().is_some() {
+                        width = col;
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) if e.name().as_ref() == "table:table-row" => {
+                total = total.saturating_add(row_repeats.saturating_mul(width));
+                if total > MAX_ODS_CELLS {
+                    return Err(SheetError::NotASpreadsheet {
+                        what: format!(
+                            "这个ods表格展开后超过{}万个单元格，一次导入不了；请另存为.xlsx或分成几个文件导入",
+                            MAX_ODS_CELLS / 10_000
+                        ),
+                    });
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            _ => {}
+        }
+        buf.clear();
+    }
 }

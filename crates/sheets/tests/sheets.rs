@@ -399,6 +399,28 @@ fn an_absurd_shared_string_count_is_refused_not_allocated() {
 }
 
 #[test]
+fn an_ods_that_would_expand_to_billions_of_cells_is_refused() {
+    // A valued cell repeated over 16,384 columns and a million rows: a few
+    // bytes of XML that calamine would expand in memory.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.ods");
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zout.start_file("mimetype", stored).unwrap();
+    zout.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zout.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zout.write_all(
+        br#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="x"><table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+    )
+    .unwrap();
+    zout.finish().unwrap();
+    let e = file_error(ListKind::Enterprise, &path);
+    assert!(e.to_string().contains("这个ods表格展开后超过1500万个单元格"), "{e}");
+}
+
+#[test]
 fn formulas_use_their_results_and_missing_results_are_reported() {
     let out = import(ListKind::Enterprise, &fixture("formulas.xlsx")).unwrap();
     assert_eq!(out.accepted_rows(), [2, 4]);
