@@ -696,19 +696,32 @@ pub struct CellError {
 }
 
 impl CellError {
+    /// A value that looks like a 身份证号 (17 digits and a digit or X) is
+    /// masked whatever the column, in case a number landed in the wrong one;
+    /// credit codes, which may be all digits too, are left as they are.
     pub fn new(
         column: &'static str,
         value: impl Into<String>,
         problem: impl Into<String>,
         fix: impl Into<String>,
     ) -> Self {
+        let mut value = value.into();
+        if !column.contains("信用代码") && looks_like_id_number(&value) {
+            value = mask_id_text(&value);
+        }
         Self {
             column,
-            value: value.into(),
+            value,
             problem: problem.into(),
             fix: fix.into(),
         }
     }
+}
+
+/// 18 characters: 17 ASCII digits and a digit or `X` (after trimming).
+fn looks_like_id_number(s: &str) -> bool {
+    let b = trim_cell(s).as_bytes();
+    b.len() == 18 && b[..17].iter().all(u8::is_ascii_digit) && (b[17].is_ascii_digit() || matches!(b[17], b'X' | b'x'))
 }
 
 impl fmt::Display for CellError {
@@ -903,6 +916,23 @@ impl Row<'_, '_> {
             return None;
         }
         Some(v)
+    }
+
+    /// A person's name: text without digits (a number here is a column mix-up).
+    fn person(&mut self, i: usize) -> Option<String> {
+        let v = self.text(i, PERSON_MAX)?;
+        if v.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+            self.error(i, &v, "姓名中不应有数字", "请核对是否把其他列的内容填到了这一列");
+            return None;
+        }
+        Some(v)
+    }
+
+    fn optional_person(&mut self, i: usize) -> Option<Option<String>> {
+        if self.raw(i).is_empty() {
+            return Some(None);
+        }
+        self.person(i).map(Some)
     }
 
     fn credit_code(&mut self, i: usize) -> Option<CreditCode> {
@@ -1174,7 +1204,7 @@ const ADDRESS_MAX: usize = 200;
 fn enterprise(r: &mut Row) -> Option<EnterpriseRecord> {
     let credit_code = r.credit_code(0);
     let name = r.text(1, NAME_MAX);
-    let legal_rep = r.optional_text(2, PERSON_MAX);
+    let legal_rep = r.optional_person(2);
     let address = r.optional_text(3, ADDRESS_MAX);
     let division = r.division(4);
     let kinds = r.multi_from(5, vocab::enterprise_kind);
@@ -1194,7 +1224,7 @@ fn enterprise(r: &mut Row) -> Option<EnterpriseRecord> {
 
 fn practitioner(r: &mut Row) -> Option<PractitionerRecord> {
     let cert_no = r.coded(0, RegistrationCertNo::parse, "请核对注册证书上的注册证书编号");
-    let name = r.text(1, PERSON_MAX);
+    let name = r.person(1);
     let id_number = r.id_number(2);
     let qualification = r.single_from(3, vocab::practitioner_qualification);
     let employer = r.credit_code(4);
@@ -1258,7 +1288,7 @@ fn project(r: &mut Row) -> Option<ProjectRecord> {
 }
 
 fn inspector(r: &mut Row) -> Option<InspectorRecord> {
-    let name = r.text(0, PERSON_MAX);
+    let name = r.person(0);
     let cert_no = r.coded(1, EnforcementCertNo::parse, "请核对行政执法证上的执法证号");
     let id_number = r.id_number(2);
     let title = r.optional_text(3, PERSON_MAX);

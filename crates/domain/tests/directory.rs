@@ -353,6 +353,16 @@ fn practitioner_identity_numbers_never_appear_in_full() {
     let e = errors(ListKind::Practitioner, &row);
     assert_eq!(e[0].problem, "身份证号中间的数字被隐藏（*），无法核对");
 
+    // Columns mixed up: the number lands under 姓名, and is still masked.
+    let mut swapped = GOOD_PRACTITIONER;
+    swapped[1] = "230102198001011236";
+    swapped[2] = "张三";
+    let e = errors(ListKind::Practitioner, &swapped);
+    assert_eq!(e[0].column, "姓名");
+    assert_eq!(e[0].value, "230102********1236");
+    assert_eq!(e[0].problem, "姓名中不应有数字");
+    assert!(!format!("{e:?}").contains("230102198001011236"));
+
     // A future birth date: the message does not repeat it.
     row[2] = &*Box::leak(future_id().into_boxed_str());
     let e = errors(ListKind::Practitioner, &row);
