@@ -50,7 +50,7 @@ fn row_cells(i: u64, c: String) -> Vec<String> {
     vec![
         c,
         format!("哈尔滨市道里区示例第{i}建筑工程有限公司"),
-        format!("法人{}", i % 997),
+        ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨帆", "赵磊", "黄敏"][(i % 8) as usize].to_string(),
         format!("哈尔滨市道里区示例路{i}号"),
         "230102".to_string(),
         kinds[(i % 4) as usize].to_string(),
