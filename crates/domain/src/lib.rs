@@ -9,6 +9,7 @@ pub mod department;
 pub mod directory;
 pub mod division;
 pub mod id_number;
+pub mod item;
 pub mod jurisdiction;
 pub mod lockout;
 pub mod password;
