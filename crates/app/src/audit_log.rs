@@ -28,6 +28,8 @@ pub struct AuditEntryView {
     pub action_label: String,
     pub target_type: String,
     pub target_id: String,
+    /// The target in words, e.g. `用户（编号 12）`.
+    pub target_label: String,
     pub summary: String,
     pub before_digest: String,
     pub after_digest: String,
@@ -52,6 +54,7 @@ impl From<AuditEntryRow> for AuditEntryView {
             target_department: f.target_department,
             action_label: AuditAction::label_of(&f.action).to_string(),
             action: f.action,
+            target_label: target_label(&f.target_type, &f.target_id),
             target_type: f.target_type,
             target_id: f.target_id,
             summary: f.summary,
@@ -62,6 +65,32 @@ impl From<AuditEntryRow> for AuditEntryView {
             prev_hash: r.prev_hash,
             hash: r.hash,
         }
+    }
+}
+
+/// The kind of a target in Chinese.
+pub fn target_type_label(t: &str) -> &str {
+    match t {
+        "user" => "用户",
+        "department" => "部门",
+        "object" => "检查对象",
+        "inspector" => "检查人员",
+        "expert" => "专家",
+        "conflict" => "利害关系",
+        "item" => "抽查事项",
+        "directory" => "名录",
+        "import" => "导入批次",
+        "audit" => "审计记录",
+        "system" => "系统",
+        other => other,
+    }
+}
+
+fn target_label(t: &str, id: &str) -> String {
+    if id.is_empty() {
+        target_type_label(t).to_string()
+    } else {
+        format!("{}（编号 {id}）", target_type_label(t))
     }
 }
 

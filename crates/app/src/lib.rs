@@ -79,4 +79,9 @@ impl App {
     pub fn now(&self) -> DateTime<Utc> {
         (self.inner.clock)()
     }
+
+    /// Today in Beijing: the calendar date of the regulation's deadlines.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now().with_timezone(&actor::china()).date_naive()
+    }
 }

@@ -8,6 +8,8 @@
     ev.preventDefault();
     var dlg = document.createElement('dialog');
     dlg.className = 'confirm';
+    var title = document.createElement('h2');
+    title.textContent = form.getAttribute('data-confirm-title') || '请确认';
     var p = document.createElement('p');
     p.textContent = text;
     var buttons = document.createElement('div');
@@ -17,7 +19,7 @@
     var ok = document.createElement('button');
     ok.type = 'button'; ok.className = 'btn primary'; ok.textContent = '确定';
     buttons.append(cancel, ok);
-    dlg.append(p, buttons);
+    dlg.append(title, p, buttons);
     document.body.append(dlg);
     cancel.addEventListener('click', function () { dlg.close(); dlg.remove(); });
     ok.addEventListener('click', function () {
@@ -28,3 +30,9 @@
     dlg.showModal();
   });
 })();
+
+// "返回上一页" on error pages: the browser's history, without inline script.
+document.addEventListener('click', function (ev) {
+  var a = ev.target.closest && ev.target.closest('a[data-back]');
+  if (a && history.length > 1) { ev.preventDefault(); history.back(); }
+});

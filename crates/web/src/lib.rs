@@ -53,6 +53,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .merge(api_router)
         .merge(assets::router())
         .merge(security::health_router())
+        .fallback(not_found)
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(state, security::guard))
         .layer(CompressionLayer::new())
@@ -76,4 +77,20 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let service = router(app, cfg).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+}
+
+/// Any path without a route: the Chinese 404 page, or the JSON error under /api.
+async fn not_found(uri: http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        return error::ApiError(spotcheck_app::AppError::NotFound(
+            "没有这个接口，请查阅 /api/openapi.json".into(),
+        ))
+        .into_response();
+    }
+    error::error_page(
+        http::StatusCode::NOT_FOUND,
+        "未找到",
+        "您访问的页面不存在，请检查地址或从菜单进入。",
+    )
 }

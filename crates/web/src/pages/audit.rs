@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use http::{HeaderValue, header};
 use serde::Deserialize;
-use spotcheck_app::actor::local_time_secs;
+use spotcheck_app::actor::{local_time, local_time_secs};
 use spotcheck_app::audit_log::{AuditEntryView, AuditQuery, ChainStatus};
 use spotcheck_app::{Actor, AppError};
 use spotcheck_domain::audit::AuditAction;
@@ -32,6 +32,33 @@ fn tone(action: &str) -> &'static str {
         Some(AuditAction::AccountLocked | AuditAction::UserDeactivated) => "red",
         Some(AuditAction::Login | AuditAction::Logout) => "grey",
         _ => "blue",
+    }
+}
+
+/// The acting department's name; "—" for attempts by names that are no account.
+fn department_shown(e: &AuditEntryView, names: &std::collections::HashMap<String, String>) -> String {
+    if e.actor_role.is_empty() && e.actor != "system" {
+        return "—".to_string();
+    }
+    names
+        .get(&e.department)
+        .cloned()
+        .unwrap_or_else(|| e.department.clone())
+}
+
+fn actor_shown(actor: &str) -> String {
+    if actor == "system" {
+        "系统".to_string()
+    } else {
+        actor.to_string()
+    }
+}
+
+fn client_shown(addr: &str) -> String {
+    if addr == "cli" {
+        "命令行".to_string()
+    } else {
+        addr.to_string()
     }
 }
 
@@ -125,14 +152,14 @@ async fn list_page(state: &AppState, actor: &Actor, lq: &ListQuery) -> Result<Li
                 .into_iter()
                 .map(|e| Row {
                     seq: e.seq,
-                    time: local_time_secs(&e.occurred_at),
+                    time: local_time(&e.occurred_at),
                     tone: tone(&e.action),
-                    actor: e.actor,
+                    department: department_shown(&e, &names),
+                    actor: actor_shown(&e.actor),
                     role: e.actor_role_label,
-                    department: names.get(&e.department).cloned().unwrap_or(e.department),
                     action: e.action_label,
                     summary: e.summary,
-                    client: e.client_addr,
+                    client: client_shown(&e.client_addr),
                 })
                 .collect();
         }
@@ -177,11 +204,29 @@ struct EntryPage {
     frame: Frame,
     e: AuditEntryView,
     time: String,
+    department: String,
+    target_department: String,
+    target: String,
 }
 
 pub async fn show(State(state): State<AppState>, WebUser(actor): WebUser, Path(seq): Path<i64>) -> PageResult {
     let e = state.app.get_audit_entry(&actor, seq).await?;
+    let names: std::collections::HashMap<String, String> = state
+        .app
+        .list_departments(&actor)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect();
+    let named = |code: &str| match names.get(code) {
+        Some(n) => format!("{n}（{code}）"),
+        None if code.is_empty() => "—".to_string(),
+        None => code.to_string(),
+    };
     render(EntryPage {
+        department: department_shown(&e, &names).replace(&e.department, &named(&e.department)),
+        target_department: named(&e.target_department),
+        target: e.target_label.clone(),
         frame: Frame::new(&state, &actor, "/audit")
             .crumb("审计日志", Some("/audit"))
             .crumb(format!("第{seq}条"), None),

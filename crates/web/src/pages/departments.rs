@@ -50,6 +50,7 @@ pub async fn list(State(state): State<AppState>, WebUser(actor): WebUser) -> Pag
 struct ShowPage {
     frame: Frame,
     d: DepartmentView,
+    parent_name: String,
     units: Vec<DepartmentView>,
     can_manage: bool,
     error: Option<String>,
@@ -62,7 +63,16 @@ async fn show_page(
     ok: Option<&str>,
 ) -> Result<ShowPage, AppError> {
     let (d, units) = state.app.get_department(actor, code).await?;
+    let parent_name = match &d.parent_code {
+        Some(p) => spotcheck_app::store::departments::by_code(state.app.store().conn(), p)
+            .await
+            .map_err(AppError::from)?
+            .map(|p| p.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
     Ok(ShowPage {
+        parent_name,
         frame: Frame::new(state, actor, "/departments")
             .crumb("部门与执行单位", Some("/departments"))
             .crumb(d.name.clone(), None)
