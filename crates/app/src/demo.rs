@@ -110,6 +110,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
 pub struct DemoReport {
     pub units_added: usize,
     pub users_added: usize,
+    pub items_added: usize,
 }
 
 impl App {
@@ -202,6 +203,7 @@ impl App {
             .await?;
         }
         tx.commit().await.map_err(StoreError::from)?;
+        report.items_added = self.load_demo_items().await?;
         Ok(report)
     }
 }
