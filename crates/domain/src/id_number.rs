@@ -63,13 +63,11 @@ pub enum IdNumberError {
     WrongLength { actual: usize },
     #[error("第{position}位含有不允许的字符\"{found}\"（身份证号前17位只能是数字，第18位是数字或X）")]
     InvalidChar { position: usize, found: char },
-    #[error("第7—14位出生日期\"{found}\"不是有效的日期，请核对号码是否抄错")]
+    // The messages never repeat the birth date: beside a masked number
+    // (first 6 and last 4 digits) it would give the whole number away.
+    #[error("第7—14位出生日期不是有效的日期，请核对号码是否抄错")]
     InvalidBirthDate { found: String },
-    #[error(
-        "第7—14位出生日期{}晚于今天（{}），请核对号码是否抄错",
-        birth.format("%Y年%m月%d日"),
-        today.format("%Y年%m月%d日")
-    )]
+    #[error("第7—14位出生日期晚于今天，请核对号码是否抄错")]
     BirthDateInFuture { birth: NaiveDate, today: NaiveDate },
     #[error("第18位校验码应为\"{expected}\"，实际为\"{found}\"，请核对号码是否抄错")]
     CheckChar { expected: char, found: char },

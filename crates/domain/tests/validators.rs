@@ -532,10 +532,7 @@ fn id_errors() {
             found: "19990230".into()
         }
     );
-    assert_eq!(
-        feb30.to_string(),
-        "第7—14位出生日期\"19990230\"不是有效的日期，请核对号码是否抄错"
-    );
+    assert_eq!(feb30.to_string(), "第7—14位出生日期不是有效的日期，请核对号码是否抄错");
     for body in ["23010219991301123", "23010219990100123", "23010217990101123"] {
         let raw = format!("{body}{}", id_number::check_char(body).unwrap());
         assert!(
@@ -552,10 +549,7 @@ fn id_errors() {
             today: t
         }
     );
-    assert_eq!(
-        future.to_string(),
-        "第7—14位出生日期2030年01月01日晚于今天（2025年11月20日），请核对号码是否抄错"
-    );
+    assert_eq!(future.to_string(), "第7—14位出生日期晚于今天，请核对号码是否抄错");
     // Born today is fine; tomorrow is not.
     let body = "23010220251120123";
     let born_today = format!("{body}{}", id_number::check_char(body).unwrap());
