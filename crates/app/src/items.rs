@@ -374,7 +374,7 @@ impl App {
     /// Display names of publishers (`system` is 系统).
     async fn publisher_names(
         &self,
-        usernames: impl IntoIterator<Item = String>,
+        usernames: Vec<String>,
     ) -> Result<std::collections::HashMap<String, String>, AppError> {
         let mut out = std::collections::HashMap::new();
         for u in usernames {
@@ -407,9 +407,8 @@ impl App {
         let page = q.page.unwrap_or(1).max(1);
         let page_size = q.page_size.unwrap_or(20).clamp(1, 200);
         let (rows, total) = items::list_current(self.store().conn(), &f, page, page_size).await?;
-        let names = self
-            .publisher_names(rows.iter().map(|(_, v)| v.published_by.clone()))
-            .await?;
+        let publishers: Vec<String> = rows.iter().map(|(_, v)| v.published_by.clone()).collect();
+        let names = self.publisher_names(publishers).await?;
         let mut out = Vec::with_capacity(rows.len());
         for (item, v) in &rows {
             // The change summary of the list row is versus the version before.
@@ -452,9 +451,8 @@ impl App {
     }
 
     async fn detail(&self, item: &ItemRow, versions: &[VersionRow]) -> Result<ItemDetail, AppError> {
-        let names = self
-            .publisher_names(versions.iter().map(|v| v.published_by.clone()))
-            .await?;
+        let publishers: Vec<String> = versions.iter().map(|v| v.published_by.clone()).collect();
+        let names = self.publisher_names(publishers).await?;
         let mut views: Vec<ItemVersionView> = versions
             .iter()
             .enumerate()
