@@ -509,7 +509,7 @@ impl App {
         record(
             db,
             by,
-            Change::new(AuditAction::ItemCreated, "check_item", code.as_str())
+            Change::new(AuditAction::ItemCreated, "item", code.as_str())
                 .in_department(&by.department)
                 .summary(format!(
                     "新增抽查事项 {code} {}（{}，第1版，{}起施行）",
@@ -568,7 +568,7 @@ impl App {
         record(
             db,
             by,
-            Change::new(action, "check_item", &item.code)
+            Change::new(action, "item", &item.code)
                 .in_department(&by.department)
                 .summary(format!(
                     "{what} {} {}：第{}版 → 第{}版，{}起施行。原因：{}",
