@@ -109,7 +109,7 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
         title: "工作台",
         items: vec![item("首页", "/")],
     }];
-    let mut directories = Vec::new();
+    let mut directories = vec![item("抽查事项清单", "/items")];
     if actor.may(Permission::ViewDirectories) {
         directories.push(item("专家库", "/experts"));
     }
