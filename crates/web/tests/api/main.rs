@@ -3,4 +3,5 @@
 //! linking fast; each capability has its own module.
 
 mod foundation;
+mod items;
 mod support;
