@@ -18,7 +18,8 @@ pub(crate) struct By {
 impl By {
     pub fn actor(a: &Actor) -> Self {
         Self {
-            user_id: Some(a.user.id),
+            // The command line acts as a synthetic account with id 0: no user.
+            user_id: (a.user.id != 0).then_some(a.user.id),
             name: a.user.username.clone(),
             role: a.user.role.code().to_string(),
             department: a.department.code.as_str().to_string(),

@@ -700,7 +700,7 @@ impl App {
             .data
             .id_sealed
             .clone()
-            .ok_or_else(|| AppError::NotFound("该检查对象没有身份证号".into()))?;
+            .ok_or_else(|| AppError::Conflict("该检查对象不是从业人员，没有身份证号".into()))?;
         let full = self.sealer().open(&sealed)?;
         self.audit_id_view(actor, o.department_id, "object", id, &o.data.name)
             .await?;
@@ -1014,7 +1014,7 @@ impl App {
             .data
             .id_sealed
             .clone()
-            .ok_or_else(|| AppError::NotFound("没有身份证号".into()))?;
+            .ok_or_else(|| AppError::Conflict("该检查人员没有登记身份证号".into()))?;
         let full = self.sealer().open(&sealed)?;
         self.audit_id_view(actor, i.department_id, "inspector", id, &i.data.name)
             .await?;

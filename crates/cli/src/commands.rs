@@ -3,8 +3,10 @@
 use crate::{AuditCommand, Command, DataArgs, PolicyArgs, ServeArgs, UserCommand};
 use spotcheck_app::crypto::Sealer;
 use spotcheck_app::demo::{ACCOUNTS, DEMO_PASSWORD};
+use spotcheck_app::import::ImportRequest;
 use spotcheck_app::store::{Store, Target};
 use spotcheck_app::{App, AppError, Settings};
+use spotcheck_domain::directory::ListKind;
 use spotcheck_domain::lockout::LockoutPolicy;
 use spotcheck_domain::password::PasswordPolicy;
 use spotcheck_domain::role::Role;
@@ -154,6 +156,73 @@ pub async fn run(cmd: Command) -> CmdResult {
             let store = data.open_existing().await?;
             store.backup_to(&to).await.map_err(|e| e.to_string())?;
             println!("已备份到 {}", to.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            data,
+            kind,
+            file,
+            department,
+            json,
+        } => {
+            let kind = ListKind::parse(&kind).map_err(|e| e.to_string())?;
+            let app = data.open(Settings::default()).await?;
+            app.initialize().await.map_err(err)?;
+            if !file.exists() {
+                return Err(format!("文件 {} 不存在", file.display()));
+            }
+            let actor = app.system_actor().await.map_err(err)?;
+            let req = ImportRequest {
+                kind,
+                department_code: department,
+                path: file.clone(),
+                file_name: file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+            };
+            let summary = app.import_file(&actor, &req).await.map_err(err)?;
+            if json {
+                let out = serde_json::json!({
+                    "imported": summary.imported,
+                    "updated": summary.updated,
+                    "rejected": summary.rejected,
+                });
+                println!("{out}");
+            } else {
+                println!(
+                    "导入{}名录：新增 {} 条，更新 {} 条，{} 条有问题未导入",
+                    kind.label(),
+                    summary.imported,
+                    summary.updated,
+                    summary.rejected.len()
+                );
+                for r in &summary.rejected {
+                    println!("  第{}行：{}", r.row, r.errors.join("；"));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Master { data, kind, file } => {
+            let kind = ListKind::parse(&kind).map_err(|e| e.to_string())?;
+            let app = data.open(Settings::default()).await?;
+            app.initialize().await.map_err(err)?;
+            let actor = app.system_actor().await.map_err(err)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let s = app.load_master_list(&actor, kind, file, &name).await.map_err(err)?;
+            println!(
+                "载入全省{}名录：新增 {} 条，更新 {} 条，{} 条有问题未载入",
+                kind.label(),
+                s.added,
+                s.refreshed,
+                s.rejected.len()
+            );
+            for r in &s.rejected {
+                println!("  第{}行：{}", r.row, r.errors.join("；"));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { .. } => unreachable!("handled before the runtime starts"),

@@ -112,6 +112,28 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// 按模板导入名录：企业、从业人员、工程项目或检查人员（.xlsx、.xls、.csv）
+    Import {
+        #[command(flatten)]
+        data: DataArgs,
+        /// 名录类型：企业、从业人员、工程项目、检查人员
+        kind: String,
+        /// 填好的模板文件
+        file: PathBuf,
+        /// 导入到哪个部门的名录（部门编码，如 230102）
+        #[arg(long)]
+        department: String,
+        /// 以 JSON 输出结果：{"imported":N,"updated":N,"rejected":[{"row":R,"errors":["…"]}]}
+        #[arg(long)]
+        json: bool,
+    },
+    /// 载入全省名录（供各部门认领）：企业、从业人员或工程项目
+    Master {
+        #[command(flatten)]
+        data: DataArgs,
+        kind: String,
+        file: PathBuf,
+    },
     /// 验证公开的随机抽取记录（spotcheck-draw-v1）
     Verify {
         /// 记录文件：单条记录、记录列表或测试向量文件

@@ -19,6 +19,7 @@ pub struct ImportJob {
     pub file_size: i64,
     pub status: String,
     pub processed_rows: i64,
+    pub progress_permille: i32,
     pub valid_rows: i64,
     pub imported: i64,
     pub updated: i64,
@@ -41,6 +42,7 @@ impl From<import_job::Model> for ImportJob {
             file_size: m.file_size,
             status: m.status,
             processed_rows: m.processed_rows,
+            progress_permille: m.progress_permille,
             valid_rows: m.valid_rows,
             imported: m.imported,
             updated: m.updated,
@@ -73,6 +75,7 @@ pub async fn create(db: &impl ConnectionTrait, j: NewJob<'_>) -> Result<ImportJo
         file_size: Set(j.file_size),
         status: Set("parsing".to_string()),
         processed_rows: Set(0),
+        progress_permille: Set(0),
         valid_rows: Set(0),
         imported: Set(0),
         updated: Set(0),
@@ -100,11 +103,13 @@ pub async fn progress(
     id: i64,
     status: &str,
     processed: i64,
+    permille: i32,
     valid: i64,
     rejected: i64,
 ) -> Result<(), StoreError> {
     import_job::Entity::update_many()
         .col_expr(import_job::Column::Status, Expr::value(status))
+        .col_expr(import_job::Column::ProgressPermille, Expr::value(permille))
         .col_expr(import_job::Column::ProcessedRows, Expr::value(processed))
         .col_expr(import_job::Column::ValidRows, Expr::value(valid))
         .col_expr(import_job::Column::Rejected, Expr::value(rejected))

@@ -36,3 +36,33 @@ document.addEventListener('click', function (ev) {
   var a = ev.target.closest && ev.target.closest('a[data-back]');
   if (a && history.length > 1) { ev.preventDefault(); history.back(); }
 });
+
+// Import progress: while a job runs, poll its state and update the page.
+(function () {
+  var box = document.getElementById('import-job');
+  if (!box) return;
+  var id = box.getAttribute('data-job');
+  function set(name, text) {
+    var el = box.querySelector('[data-field="' + name + '"]');
+    if (el) el.textContent = text;
+  }
+  function poll() {
+    fetch('/imports/' + id + '/status', { credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (j) {
+        if (!j) return setTimeout(poll, 3000);
+        set('status_label', j.status_label);
+        set('processed', '已读取 ' + j.processed_rows + ' 行');
+        set('imported', j.imported); set('updated', j.updated); set('rejected', j.rejected);
+        set('message', j.message);
+        var bar = box.querySelector('progress');
+        if (j.percent !== null && j.percent !== undefined) bar.value = j.percent; else bar.removeAttribute('value');
+        if (j.has_error_report) box.querySelector('[data-field="report"]').classList.remove('hidden');
+        if (j.status === 'parsing' || j.status === 'saving') setTimeout(poll, 1000);
+        else location.reload();
+      })
+      .catch(function () { setTimeout(poll, 3000); });
+  }
+  var s = box.getAttribute('data-status');
+  if (s === 'parsing' || s === 'saving') setTimeout(poll, 800);
+})();

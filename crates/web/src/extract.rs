@@ -169,3 +169,12 @@ fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && !a.is_empty() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// Checks a CSRF token taken from a multipart form.
+pub fn check_csrf(actor: &Actor, token: &str) -> Result<(), PageError> {
+    if constant_time_eq(token.as_bytes(), actor.csrf_token.as_bytes()) {
+        Ok(())
+    } else {
+        Err(PageError::Csrf)
+    }
+}

@@ -10,6 +10,7 @@ mod error;
 mod extract;
 mod pages;
 mod security;
+mod upload;
 
 use axum::Router;
 use spotcheck_app::App;
@@ -18,7 +19,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -57,7 +57,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(state, security::guard))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
             http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(60),

@@ -15,6 +15,8 @@ pub struct Model {
     /// `parsing`, `saving`, `done` or `failed`.
     pub status: String,
     pub processed_rows: i64,
+    /// How much of the file has been read, in thousandths (when the format tells).
+    pub progress_permille: i32,
     pub valid_rows: i64,
     pub imported: i64,
     pub updated: i64,

@@ -283,6 +283,7 @@ impl MigrationTrait for Migration {
                 .col(big_integer("file_size"))
                 .col(string("status"))
                 .col(big_integer("processed_rows"))
+                .col(integer("progress_permille"))
                 .col(big_integer("valid_rows"))
                 .col(big_integer("imported"))
                 .col(big_integer("updated"))

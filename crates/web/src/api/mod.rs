@@ -6,6 +6,7 @@
 mod audit;
 mod auth;
 mod departments;
+mod directory;
 mod experts;
 mod home;
 mod items;
@@ -45,6 +46,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = OpenApiRouter::with_openapi(ApiDoc::openapi());
     let r = items::routes(r);
     let r = experts::routes(r);
+    let r = directory::routes(r);
     r.routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))

@@ -5,6 +5,7 @@
 mod account;
 mod audit;
 mod departments;
+mod directory;
 mod experts;
 mod home;
 mod items;
@@ -33,6 +34,21 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("GET", "/audit/{seq}"),
     ("GET", "/experts/{expert_id}"),
     ("POST", "/experts/{expert_id}"),
+    ("GET", "/objects/{object_id}"),
+    ("GET", "/objects/{object_id}/edit"),
+    ("POST", "/objects/{object_id}"),
+    ("POST", "/objects/{object_id}/active"),
+    ("POST", "/objects/{object_id}/id-number"),
+    ("GET", "/inspectors/{inspector_id}"),
+    ("GET", "/inspectors/{inspector_id}/edit"),
+    ("POST", "/inspectors/{inspector_id}"),
+    ("POST", "/inspectors/{inspector_id}/active"),
+    ("POST", "/inspectors/{inspector_id}/id-number"),
+    ("POST", "/inspectors/{inspector_id}/conflicts"),
+    ("POST", "/conflicts/{conflict_id}/withdraw"),
+    ("GET", "/imports/{job_id}"),
+    ("GET", "/imports/{job_id}/status"),
+    ("GET", "/imports/{job_id}/errors.xlsx"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -65,6 +81,7 @@ pub fn router() -> Router<AppState> {
         .route("/audit/{seq}", get(audit::show))
         .merge(items::router())
         .merge(experts::router())
+        .merge(directory::router())
 }
 
 pub struct MenuItem {
@@ -111,6 +128,8 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
     }];
     let mut directories = vec![item("抽查事项清单", "/items")];
     if actor.may(Permission::ViewDirectories) {
+        directories.push(item("检查对象名录库", "/objects"));
+        directories.push(item("执法检查人员名录库", "/inspectors"));
         directories.push(item("专家库", "/experts"));
     }
     if !directories.is_empty() {

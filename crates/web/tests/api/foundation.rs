@@ -1,7 +1,7 @@
 //! The foundation: login, lockout, jurisdiction, CSRF, sessions, TOTP,
 //! accounts, units, headers and the OpenAPI document.
 
-use crate::support::{NEW_PASSWORD, TestApp};
+use crate::support::{self, NEW_PASSWORD, TestApp};
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -103,9 +103,19 @@ async fn five_failures_lock_the_account_and_every_attempt_is_audited(db: &TestDb
     assert_eq!(s, StatusCode::OK);
 }
 
+/// Path parameters naming resources that are the same for every department
+/// (the item list, template names): nothing to hide between counties.
+const PROVINCE_WIDE: &[&str] = &["item_code", "list", "version"];
+
 /// The request body each id route needs to get past its input parsing.
 fn body_for(method: &str, path: &str) -> Value {
     match (method, path) {
+        ("put", "/api/v1/objects/{object_id}" | "/api/v1/inspectors/{inspector_id}") => json!({"fields": {}}),
+        ("post", "/api/v1/objects/{object_id}/active" | "/api/v1/inspectors/{inspector_id}/active") => {
+            json!({"active": false, "reason": "测试"})
+        }
+        ("post", "/api/v1/inspectors/{inspector_id}/conflicts") => json!({"object_id": 0, "reason": "测试"}),
+        ("post", "/api/v1/conflicts/{conflict_id}/withdraw") => json!({"reason": "测试"}),
         ("put", "/api/v1/experts/{expert_id}") => {
             json!({"department_code": "230102", "name": "专家", "organisation": "某检测站",
             "organisation_kind": "检测机构", "expertise": "质量检测", "phone": "", "active": true})
@@ -179,6 +189,54 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         }
     };
     let (other_expert, own_expert) = (expert("230103").await, expert("230102").await);
+    let nangang = t.token("nangang_admin").await;
+    let other_object = t.enterprise(&nangang, "230103", "230103", 1).await;
+    let own_object = t.enterprise(&county_admin, "230102", "230102", 2).await;
+    let other_inspector = t.inspector(&nangang, "230103", "23010399990001", 1).await;
+    let own_inspector = t.inspector(&county_admin, "230102-01", "23010299990002", 2).await;
+    let conflict = |token: String, inspector: i64, object: i64| {
+        let t = &t;
+        async move {
+            let (s, c) = t
+                .post(
+                    &token,
+                    &format!("/api/v1/inspectors/{inspector}/conflicts"),
+                    json!({"object_id": object, "reason": "亲属任职"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{c}");
+            c["id"].as_i64().unwrap().to_string()
+        }
+    };
+    let other_conflict = conflict(nangang.clone(), other_inspector, other_object).await;
+    let own_conflict = conflict(county_admin.clone(), own_inspector, own_object).await;
+    let csv = "统一社会信用代码*,企业名称*,所在行政区划代码*,企业类别*,信用风险分类*\n".to_string();
+    let (_, other_job) = t
+        .import(
+            &nangang,
+            "企业",
+            "230103",
+            "a.csv",
+            format!(
+                "{csv}{},某公司,230103,建筑业企业,A\n",
+                support::credit_code("230103", 5)
+            )
+            .into_bytes(),
+        )
+        .await;
+    let (_, own_job) = t
+        .import(
+            &county_admin,
+            "企业",
+            "230102",
+            "b.csv",
+            format!(
+                "{csv}{},某公司,230102,建筑业企业,A\n坏代码,某公司,230102,建筑业企业,A\n",
+                support::credit_code("230102", 6)
+            )
+            .into_bytes(),
+        )
+        .await;
 
     // For each path parameter: who asks, another county's value, an own value.
     let params: std::collections::HashMap<&str, (&String, String, String)> = [
@@ -186,6 +244,23 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         ("code", (&county_admin, "230103".to_string(), "230102-01".to_string())),
         ("seq", (&county_auditor, other_seq.to_string(), own_seq.to_string())),
         ("expert_id", (&county_admin, other_expert, own_expert)),
+        (
+            "object_id",
+            (&county_admin, other_object.to_string(), own_object.to_string()),
+        ),
+        (
+            "inspector_id",
+            (&county_admin, other_inspector.to_string(), own_inspector.to_string()),
+        ),
+        ("conflict_id", (&county_admin, other_conflict, own_conflict)),
+        (
+            "job_id",
+            (
+                &county_admin,
+                other_job["job_id"].to_string(),
+                own_job["job_id"].to_string(),
+            ),
+        ),
     ]
     .into_iter()
     .collect();
@@ -194,7 +269,8 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     let mut walked = 0;
     for (path, item) in doc.paths.paths.iter() {
         let names: Vec<String> = param_re.captures_iter(path).map(|c| c[1].to_string()).collect();
-        if names.is_empty() {
+        // Province-wide resources that belong to no department.
+        if names.is_empty() || names.iter().all(|n| PROVINCE_WIDE.contains(&n.as_str())) {
             continue;
         }
         let ops = [
@@ -330,12 +406,33 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{e}");
     let other_expert = e["id"].as_i64().unwrap().to_string();
+    let nangang = t.token("nangang_admin").await;
+    let other_object = t.enterprise(&nangang, "230103", "230103", 1).await;
+    let other_inspector = t.inspector(&nangang, "230103", "23010399990001", 1).await;
+    let (_, c) = t
+        .post(
+            &nangang,
+            &format!("/api/v1/inspectors/{other_inspector}/conflicts"),
+            json!({"object_id": other_object, "reason": "亲属任职"}),
+        )
+        .await;
+    let other_conflict = c["id"].as_i64().unwrap().to_string();
+    let csv = format!(
+        "统一社会信用代码*,企业名称*,所在行政区划代码*,企业类别*,信用风险分类*\n{},某公司,230103,建筑业企业,A\n",
+        support::credit_code("230103", 5)
+    );
+    let (_, job) = t.import(&nangang, "企业", "230103", "a.csv", csv.into_bytes()).await;
+    let other_job = job["job_id"].to_string();
     for (method, route) in spotcheck_web::PAGE_ID_ROUTES {
         let path = route
             .replace("{id}", &other_user.to_string())
             .replace("{code}", "230103")
             .replace("{seq}", &other_seq.to_string())
-            .replace("{expert_id}", &other_expert);
+            .replace("{expert_id}", &other_expert)
+            .replace("{object_id}", &other_object.to_string())
+            .replace("{inspector_id}", &other_inspector.to_string())
+            .replace("{conflict_id}", &other_conflict)
+            .replace("{job_id}", &other_job);
         assert!(
             !path.contains('{'),
             "page route {route} has a parameter this test does not know: extend it"
@@ -356,6 +453,8 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
                             ("organisation", "某检测站"),
                             ("organisation_kind", "检测机构"),
                             ("expertise", "质量检测"),
+                            ("reason", "测试"),
+                            ("object_code", "X"),
                         ],
                     )
                     .await

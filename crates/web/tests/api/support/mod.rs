@@ -235,3 +235,85 @@ impl Browser {
         self.client.post(self.url(path)).form(&all).send().await.unwrap()
     }
 }
+
+/// A valid 统一社会信用代码 in a division, distinct for each `n`.
+pub fn credit_code(division: &str, n: u32) -> String {
+    let body8 = format!("MA{:06}", n);
+    let org = format!(
+        "{body8}{}",
+        spotcheck_domain::credit_code::org_code_check_char(&body8).unwrap()
+    );
+    let first17 = format!("91{division}{org}");
+    format!(
+        "{first17}{}",
+        spotcheck_domain::credit_code::check_char(&first17).unwrap()
+    )
+}
+
+/// A valid 身份证号 born in 1980 in a division, distinct for each `n` < 1000.
+pub fn id_number(division: &str, n: u32) -> String {
+    let first17 = format!("{division}19800101{:03}", n % 1000);
+    format!(
+        "{first17}{}",
+        spotcheck_domain::id_number::check_char(&first17).unwrap()
+    )
+}
+
+impl TestApp {
+    /// Adds an enterprise to a department's directory through the API; returns its id.
+    pub async fn enterprise(&self, token: &str, department: &str, division: &str, n: u32) -> i64 {
+        let (s, body) = self
+            .post(
+                token,
+                "/api/v1/objects",
+                json!({"kind": "企业", "department_code": department, "fields": {
+                    "统一社会信用代码": credit_code(division, n), "企业名称": format!("测试建筑工程有限公司{}", ["甲","乙","丙","丁","戊"][n as usize % 5]),
+                    "所在行政区划代码": division, "企业类别": "建筑业企业", "信用风险分类": "B"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    /// Adds an inspector through the API; returns its id.
+    pub async fn inspector(&self, token: &str, department: &str, cert: &str, n: u32) -> i64 {
+        let (s, body) = self
+            .post(
+                token,
+                "/api/v1/inspectors",
+                json!({"fields": {"姓名": "王检查", "执法证号": cert, "身份证号": id_number(&department[..6], n),
+                    "所属部门": department, "专业执法资格": "建筑市场、工程质量", "执法证有效期至": "2029-12-31", "状态": "在岗"}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    /// Uploads a file to the import API and waits for the outcome.
+    pub async fn import(
+        &self,
+        token: &str,
+        kind: &str,
+        department: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let form = reqwest::multipart::Form::new()
+            .text("kind", kind.to_string())
+            .text("department", department.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+            );
+        let r = self
+            .http
+            .post(self.url("/api/v1/imports?wait=true"))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+}

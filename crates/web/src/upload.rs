@@ -1,0 +1,78 @@
+//! Receiving an uploaded spreadsheet: streamed to a temporary file chunk by
+//! chunk (never held in memory), with a size limit, beside the form's text
+//! fields.
+
+use axum::extract::Multipart;
+use spotcheck_app::AppError;
+use std::collections::HashMap;
+use std::io::Write;
+
+/// The largest spreadsheet accepted (a 1,000,000-row 企业 list is about 80 MB).
+pub const MAX_UPLOAD_BYTES: usize = 200 * 1024 * 1024;
+
+pub struct Upload {
+    pub file: tempfile::NamedTempFile,
+    pub file_name: String,
+    pub fields: HashMap<String, String>,
+}
+
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::invalid("file", message)
+}
+
+/// Reads a multipart form with one file part named `file`.
+pub async fn receive(mut multipart: Multipart) -> Result<Upload, AppError> {
+    let mut fields = HashMap::new();
+    let mut file = None;
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(format!("上传中断或格式错误：{e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("upload").to_string();
+            // Keep the extension: the reader uses it to tell a renamed file from a real one.
+            let ext: String = std::path::Path::new(&file_name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(|e| e.chars().filter(char::is_ascii_alphanumeric).take(8).collect())
+                .unwrap_or_default();
+            let mut tmp = tempfile::Builder::new()
+                .prefix("spotcheck-upload-")
+                .suffix(&if ext.is_empty() {
+                    String::new()
+                } else {
+                    format!(".{ext}")
+                })
+                .tempfile()
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut size = 0usize;
+            while let Some(chunk) = field
+                .chunk()
+                .await
+                .map_err(|e| bad(format!("上传中断：{e}，请重新上传")))?
+            {
+                size += chunk.len();
+                if size > MAX_UPLOAD_BYTES {
+                    return Err(bad(format!(
+                        "文件超过{}MB，请拆分后分批导入",
+                        MAX_UPLOAD_BYTES / 1024 / 1024
+                    )));
+                }
+                tmp.write_all(&chunk).map_err(|e| AppError::Internal(e.to_string()))?;
+            }
+            tmp.flush().map_err(|e| AppError::Internal(e.to_string()))?;
+            file = Some((tmp, file_name));
+        } else {
+            let value = field.text().await.map_err(|e| bad(e.to_string()))?;
+            fields.insert(name, value);
+        }
+    }
+    let (file, file_name) = file.ok_or_else(|| bad("请选择要导入的文件"))?;
+    Ok(Upload {
+        file,
+        file_name,
+        fields,
+    })
+}

@@ -1,0 +1,219 @@
+//! 一单两库: objects and inspectors by hand and by template import, masking
+//! and revealing 身份证号, history, conflicts, 认领.
+
+use crate::support::{TestApp, credit_code, id_number};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use spotcheck_store::on_both_backends;
+use spotcheck_store::testing::TestDb;
+
+on_both_backends!(
+    imports_reject_exactly_the_bad_rows_and_update_on_reimport,
+    identity_numbers_are_masked_everywhere_but_the_audited_reveal,
+    county_cannot_import_or_read_outside_its_jurisdiction,
+    deactivation_keeps_history_and_conflicts_are_recorded,
+);
+
+/// A CSV in the 企业 template's columns (the reader takes CSV as Excel saves it).
+fn enterprise_csv(rows: &[[&str; 5]]) -> Vec<u8> {
+    let mut s = String::from(
+        "统一社会信用代码*,企业名称*,法定代表人,注册地址,所在行政区划代码*,企业类别*,信用风险分类*,列入经营异常名录,重点关注对象,严重违法失信,近一年投诉举报次数,联系电话\n",
+    );
+    for r in rows {
+        s.push_str(&format!(
+            "{},{},张三,哈尔滨市,{},{},{},否,否,否,0,\n",
+            r[0], r[1], r[2], r[3], r[4]
+        ));
+    }
+    s.into_bytes()
+}
+
+async fn imports_reject_exactly_the_bad_rows_and_update_on_reimport(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let admin = t.token("daoli_admin").await;
+    let good1 = credit_code("230102", 1);
+    let good2 = credit_code("230102", 2);
+    let mut bad = credit_code("230102", 3);
+    bad.pop();
+    bad.push(if bad.ends_with('0') { '1' } else { '0' });
+    let file = enterprise_csv(&[
+        [&good1, "道里建工有限公司", "230102", "建筑业企业", "A"],
+        [&bad, "错码公司", "230102", "建筑业企业", "A"],
+        [&good2, "道里物业服务有限公司", "230102", "物业服务企业", "C"],
+        [&credit_code("230103", 4), "南岗公司", "230103", "建筑业企业", "B"],
+    ]);
+    let (s, out) = t.import(&admin, "企业", "230102", "企业.csv", file.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    assert_eq!(out["imported"], 2);
+    assert_eq!(out["updated"], 0);
+    let rejected = out["rejected"].as_array().unwrap();
+    assert_eq!(
+        rejected.iter().map(|r| r["row"].as_u64().unwrap()).collect::<Vec<_>>(),
+        vec![3, 5]
+    );
+    assert!(rejected[0]["errors"][0].as_str().unwrap().contains("校验码"));
+    assert!(rejected[1]["errors"][0].as_str().unwrap().contains("管辖范围"));
+    // The error report is downloadable.
+    let job = out["job_id"].as_i64().unwrap();
+    let r = t
+        .http
+        .get(t.url(&format!("/api/v1/imports/{job}/errors")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"), "an .xlsx file");
+    // The valid rows are searchable.
+    let (_, page) = t.get(&admin, "/api/v1/objects?kind=企业&q=道里").await;
+    assert_eq!(page["total"], 2);
+
+    // Re-importing the same keys with a change updates them, keeping history and one audit entry.
+    let file = enterprise_csv(&[
+        [&good1, "道里建工集团有限公司", "230102", "建筑业企业", "D"],
+        [&good2, "道里物业服务有限公司", "230102", "物业服务企业", "C"],
+    ]);
+    let (_, out) = t.import(&admin, "企业", "230102", "企业2.csv", file).await;
+    assert_eq!(
+        (out["imported"].as_u64(), out["updated"].as_u64()),
+        (Some(0), Some(1)),
+        "{out}"
+    );
+    let (_, page) = t.get(&admin, &format!("/api/v1/objects?q={good1}")).await;
+    let id = page["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(page["items"][0]["name"], "道里建工集团有限公司");
+    assert_eq!(page["items"][0]["risk_class"], "D");
+    let (_, detail) = t.get(&admin, &format!("/api/v1/objects/{id}")).await;
+    assert_eq!(detail["history"][0]["reason"], "导入更新");
+    let auditor = t.token("hlj_auditor").await;
+    let (_, audit) = t.get(&auditor, "/api/v1/audit?action=object.imported").await;
+    assert_eq!(audit["total"], 2);
+
+    // A file that is not a spreadsheet saves nothing and says why in Chinese.
+    let (s, out) = t.import(&admin, "企业", "230102", "x.xlsx", vec![7u8; 4096]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(out["error"]["message"].as_str().unwrap().contains("无法读取"), "{out}");
+    let (_, page) = t.get(&admin, "/api/v1/objects?kind=企业").await;
+    assert_eq!(page["total"], 2);
+}
+
+fn contains_full(v: &Value, full: &str) -> bool {
+    v.to_string().contains(full)
+}
+
+async fn identity_numbers_are_masked_everywhere_but_the_audited_reveal(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let admin = t.token("hrb_admin").await;
+    let full = id_number("230100", 7);
+    let id = t.inspector(&admin, "230100-01", "23010099990007", 7).await;
+    let (_, page) = t.get(&admin, "/api/v1/inspectors?q=23010099990007").await;
+    assert!(!contains_full(&page, &full), "lists mask the number");
+    assert_eq!(
+        page["items"][0]["id_masked"],
+        format!("{}********{}", &full[..6], &full[14..])
+    );
+    let (_, detail) = t.get(&admin, &format!("/api/v1/inspectors/{id}")).await;
+    assert!(!contains_full(&detail, &full));
+    // Exact search by the full number works without showing it.
+    let (_, found) = t.get(&admin, &format!("/api/v1/inspectors?id_number={full}")).await;
+    assert_eq!(found["total"], 1);
+    // The deputy head may read the directory but not the full number.
+    let deputy = t.token("hrb_deputy").await;
+    let (s, _) = t
+        .post(&deputy, &format!("/api/v1/inspectors/{id}/id-number"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // The admin may, and the viewing is audited.
+    let (s, shown) = t
+        .post(&admin, &format!("/api/v1/inspectors/{id}/id-number"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(shown["id_number"], full);
+    let auditor = t.token("hlj_auditor").await;
+    let (_, audit) = t.get(&auditor, "/api/v1/audit?action=personal.id_viewed").await;
+    assert_eq!(audit["total"], 1);
+    let (_, all) = t.get(&auditor, "/api/v1/audit?page_size=200").await;
+    assert!(!contains_full(&all, &full), "the audit trail never holds the number");
+    // At rest it is sealed: the database file does not contain it.
+    if let spotcheck_store::Target::Sqlite(path) = &db.target {
+        let bytes = std::fs::read(path).unwrap();
+        let wal = std::fs::read(path.with_extension("db-wal")).unwrap_or_default();
+        let hay = [bytes, wal].concat();
+        assert!(
+            !hay.windows(full.len()).any(|w| w == full.as_bytes()),
+            "身份证号 is encrypted at rest"
+        );
+    }
+}
+
+async fn county_cannot_import_or_read_outside_its_jurisdiction(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let daoli = t.token("daoli_admin").await;
+    let nangang = t.token("nangang_admin").await;
+    let theirs = t.enterprise(&nangang, "230103", "230103", 11).await;
+    let file = enterprise_csv(&[[&credit_code("230103", 12), "南岗建工", "230103", "建筑业企业", "A"]]);
+    let (s, out) = t.import(&daoli, "企业", "230103", "x.csv", file).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert_eq!(out["error"]["field"], "department_code");
+    let (s, _) = t.get(&daoli, &format!("/api/v1/objects/{theirs}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, page) = t.get(&daoli, "/api/v1/objects?kind=enterprise").await;
+    assert_eq!(page["total"], 0);
+    // An inspector cannot manage the directory.
+    let inspector = t.token("hrb_inspector").await;
+    let (s, _) = t.get(&inspector, "/api/v1/objects").await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+async fn deactivation_keeps_history_and_conflicts_are_recorded(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let admin = t.token("hrb_admin").await;
+    let object = t.enterprise(&admin, "230100", "230102", 21).await;
+    let inspector = t.inspector(&admin, "230100-01", "23010099990021", 21).await;
+    let (s, c) = t
+        .post(
+            &admin,
+            &format!("/api/v1/inspectors/{inspector}/conflicts"),
+            json!({"object_id": object, "reason": "配偶在该企业任职"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let (s, _) = t
+        .post(
+            &admin,
+            &format!("/api/v1/inspectors/{inspector}/conflicts"),
+            json!({"object_id": object, "reason": "再次登记"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "the same conflict is recorded once");
+    let (s, v) = t
+        .post(
+            &admin,
+            &format!("/api/v1/objects/{object}/active"),
+            json!({"active": false, "reason": "企业已注销"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["active"], false);
+    let (_, detail) = t.get(&admin, &format!("/api/v1/objects/{object}")).await;
+    assert_eq!(detail["history"][0]["reason"], "企业已注销");
+    let (s, body) = t
+        .post(
+            &admin,
+            &format!("/api/v1/objects/{object}/active"),
+            json!({"active": false, "reason": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    // The key cannot be changed by an edit.
+    let (s, body) = t
+        .send(
+            "PUT",
+            &admin,
+            &format!("/api/v1/objects/{object}"),
+            json!({"fields": {"统一社会信用代码": credit_code("230102", 99),
+            "企业名称": "新名称", "所在行政区划代码": "230102", "企业类别": "建筑业企业", "信用风险分类": "A"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
