@@ -111,6 +111,7 @@ pub struct DemoReport {
     pub units_added: usize,
     pub users_added: usize,
     pub items_added: usize,
+    pub directory_added: usize,
 }
 
 impl App {
@@ -204,6 +205,7 @@ impl App {
         }
         tx.commit().await.map_err(StoreError::from)?;
         report.items_added = self.load_demo_items().await?;
+        report.directory_added = self.load_demo_directory().await?;
         Ok(report)
     }
 }

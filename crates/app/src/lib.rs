@@ -10,6 +10,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod crypto;
 pub mod demo;
+mod demo_directory;
 mod demo_items;
 pub mod departments;
 pub mod error;

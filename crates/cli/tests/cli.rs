@@ -44,7 +44,7 @@ fn init_is_idempotent_and_audit_verify_catches_a_direct_update() {
     );
     let second = spotcheck(&["init", "--demo", "--data-dir", d]);
     assert!(text(&second).contains("新增行政区划 0 个、住建部门 0 个"));
-    assert!(text(&second).contains("新增执行单位 0 个、演示账号 0 个"));
+    assert!(text(&second).contains("新增执行单位 0 个、演示账号 0 个、抽查事项 0 项、名录条目 0 条"));
 
     let ok = spotcheck(&["audit", "verify", "--data-dir", d]);
     assert!(ok.status.success(), "{}", text(&ok));
