@@ -413,7 +413,11 @@ impl App {
                     non_business: None,
                     // A few certificates run out soon or have run out: the draw must notice.
                     cert_valid_until: NaiveDate::from_ymd_opt(
-                        if n % 13 == 0 { 2026 } else { 2028 + (n % 3) as i32 },
+                        if n.is_multiple_of(13) {
+                            2026
+                        } else {
+                            2028 + (n % 3) as i32
+                        },
                         12,
                         31,
                     )
