@@ -15,9 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import serverLib from './lib/server.js';
 import chromiumLib from './lib/chromium.js';
+import creditCode from './lib/credit-code.js';
+import xlsxLib from './lib/xlsx.js';
 
 const { startServer } = serverLib;
 const { chromiumLaunchOptions } = chromiumLib;
+const { makeCode, withBadCheckChar } = creditCode;
+const { readWorkbook, fillFirstSheet } = xlsxLib;
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.join(HERE, 'screenshots');
@@ -33,8 +37,8 @@ const VIEWPORTS = {
 const ACCOUNTS = [
   { username: 'hlj_admin', role: '省级管理员' },
   { username: 'hlj_auditor', role: '审计员' },
-  { username: 'hrb_admin', role: '部门管理员（市）' },
-  { username: 'daoli_admin', role: '部门管理员（区）' },
+  { username: 'hrb_admin', role: '部门管理员（市）', division: '230102', bigImport: true },
+  { username: 'daoli_admin', role: '部门管理员（区）', division: '230102' },
   { username: 'hrb_deputy', role: '分管负责人' },
   { username: 'hrb_head', role: '主要负责人' },
   { username: 'hrb_inspector', role: '检查人员' },
@@ -201,6 +205,9 @@ async function walkRole(browser, vp, acct) {
         '/departments': 'table.list tbody a[href^="/departments/"]',
         '/audit': 'table.list tbody a[href^="/audit/"]',
         '/experts': 'table.list tbody a[href^="/experts/"]',
+        '/objects': 'table.list tbody a[href^="/objects/"]',
+        '/inspectors': 'table.list tbody a[href^="/inspectors/"]',
+        '/items': 'table.list tbody a[href^="/items/"]',
       }[href];
       if (detail) {
         const links = await page.locator(detail).evaluateAll((as) => as.map((a) => a.getAttribute('href')));
@@ -245,6 +252,7 @@ async function walkRole(browser, vp, acct) {
       await page.locator('.notice').first().waitFor();
       await shot(page, vp, acct.username, 'audit-verified');
     }
+    if (menu.includes('/objects')) await walkDirectories(page, vp, acct);
     if (acct.username === 'hrb_inspector') {
       // The second factor's enrolment: QR code and secret (not completed).
       await goto(page, '/account/totp');
@@ -259,6 +267,217 @@ async function walkRole(browser, vp, acct) {
   } finally {
     await context.close();
   }
+}
+
+const ENTERPRISE_HEADER = [
+  '统一社会信用代码*', '企业名称*', '法定代表人', '注册地址', '所在行政区划代码*', '企业类别*',
+  '信用风险分类*', '列入经营异常名录', '重点关注对象', '严重违法失信', '近一年投诉举报次数', '联系电话',
+];
+
+/** Clicks a confirmation form's button, shoots the dialog, then answers it. */
+async function shootDialog(page, vp, who, name, button, answer) {
+  await button.click();
+  const dialog = page.locator('dialog[open]');
+  await dialog.waitFor();
+  await shot(page, vp, who, name);
+  await dialog.getByRole('button', { name: answer }).click();
+}
+
+/** Uploads a file through the import form (kind 企业, the first department offered). */
+async function uploadImport(page, file) {
+  await goto(page, '/imports/new?kind=enterprise');
+  await page.getByLabel('文件', { exact: true }).setInputFiles(file);
+  await page.getByRole('button', { name: '开始导入' }).click();
+  await page.waitForURL(/\/imports(\/\d+)?$/);
+}
+
+/**
+ * The 一单两库 pages: each kind's list, entry pages, the entry form with a
+ * field error, a created and deactivated entry, the ID-number dialog and its
+ * result, inspectors with the 利害关系 form, 认领, imports (form, error,
+ * running, finished with problems), and the four templates (checked, not shot).
+ */
+async function walkDirectories(page, vp, acct) {
+  const who = acct.username;
+  acct = { ...acct, division: acct.division ?? '230102' };
+  const tag = `${vp}${Date.now().toString(36)}`.toUpperCase();
+  await goto(page, '/objects');
+  const canManage = (await page.getByRole('link', { name: /^新增/ }).count()) > 0;
+  // Every kind's list and its first entry.
+  for (const kind of ['enterprise', 'practitioner', 'project']) {
+    const st = await goto(page, `/objects?kind=${kind}`);
+    await shot(page, vp, who, `objects-${kind}`, { status: st });
+    const first = await page.locator('table.list tbody a[href^="/objects/"]').first().getAttribute('href').catch(() => null);
+    if (first) {
+      const s2 = await goto(page, first);
+      await shot(page, vp, who, `objects-${kind}-entry`, { status: s2 });
+    }
+  }
+  const sEmpty = await goto(page, '/objects?kind=enterprise&q=zzzz-nobody&risk=D');
+  await shot(page, vp, who, 'objects-empty', { status: sEmpty });
+  // A second page of the list (the pager).
+  const sPage = await goto(page, '/objects?kind=enterprise&page=2');
+  await shot(page, vp, who, 'objects-enterprise-page2', { status: sPage });
+  // An inspector's page (with the 利害关系 section for managers).
+  const insp = await page.goto('/inspectors').then(() =>
+    page.locator('table.list tbody a[href^="/inspectors/"]').first().getAttribute('href').catch(() => null));
+  if (!canManage) {
+    if (insp) {
+      const s = await goto(page, insp);
+      await shot(page, vp, who, 'inspectors-entry', { status: s });
+    }
+    return;
+  }
+
+  // Templates: downloadable from a logged-in page, with the right header row.
+  for (const kind of ['enterprise', 'practitioner', 'project', 'inspector']) {
+    const res = await page.request.get(`/templates/${kind}.xlsx`);
+    const entry = { who, viewport: vp, page: `template-${kind}`, url: res.url(), status: res.status(), contentType: res.headers()['content-type'], disposition: res.headers()['content-disposition'] };
+    try {
+      const wb = await readWorkbook(await res.body());
+      entry.sheets = wb.sheets.map((x) => x.name);
+      entry.header = wb.sheets[0].rows[0];
+    } catch (e) {
+      entry.error = e.message;
+    }
+    report.push(entry);
+    console.log(`template ${kind}: ${entry.status} ${entry.sheets?.join('/')} ${entry.header?.join(',') ?? entry.error}`);
+  }
+
+  // The entry forms, and a field error with the values kept.
+  for (const kind of ['practitioner', 'project']) {
+    const s = await goto(page, `/objects/new?kind=${kind}`);
+    await shot(page, vp, who, `objects-new-${kind}`, { status: s });
+  }
+  await goto(page, '/objects/new?kind=enterprise');
+  await shot(page, vp, who, 'objects-new-enterprise');
+  const name = `截图测试${tag}建筑工程有限公司`;
+  const code = makeCode(acct.division, name);
+  await page.getByLabel('统一社会信用代码').fill(withBadCheckChar(code));
+  await page.getByLabel('企业名称').fill(name);
+  await page.getByLabel('法定代表人').fill('周建华');
+  await page.getByLabel('注册地址').fill('哈尔滨市道里区截图测试大街100号');
+  await page.getByLabel('所在行政区划代码').fill(acct.division);
+  await page.getByLabel('联系电话').fill('12345');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.locator('.err').first().waitFor();
+  await shot(page, vp, who, 'objects-new-error');
+  await page.getByLabel('统一社会信用代码').fill(code);
+  await page.getByLabel('联系电话').fill('0451-86120000');
+  await page.getByRole('checkbox', { name: '建筑业企业' }).check();
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.waitForURL(/\/objects\/\d+\?ok=created$/).catch(() => {});
+  await shot(page, vp, who, 'objects-created');
+  if (/\/objects\/\d+/.test(page.url())) {
+    const objectPath = new URL(page.url()).pathname;
+    const sEdit = await goto(page, `${objectPath}/edit`);
+    await shot(page, vp, who, 'objects-edit', { status: sEdit });
+    await goto(page, objectPath);
+    await page.getByLabel('原因').fill('企业已注销（截图演示）');
+    await shootDialog(page, vp, who, 'objects-deactivate-dialog', page.getByRole('button', { name: '停用', exact: true }), '确定');
+    await page.waitForURL(/ok=saved/);
+    await shot(page, vp, who, 'objects-deactivated');
+  }
+
+  // A 从业人员: the reveal dialog and the revealed number.
+  await goto(page, '/objects?kind=practitioner');
+  const pr = await page.locator('table.list tbody a[href^="/objects/"]').first().getAttribute('href').catch(() => null);
+  if (pr) {
+    await goto(page, pr);
+    await shootDialog(page, vp, who, 'objects-reveal-dialog', page.getByRole('button', { name: '查看完整身份证号' }), '确定');
+    await page.getByText('本次查看已记入审计日志').waitFor();
+    await shot(page, vp, who, 'objects-revealed');
+  }
+
+  // Inspectors: the page, a 利害关系 error, a declared one; the new-inspector form.
+  if (insp) {
+    await goto(page, insp);
+    await shot(page, vp, who, 'inspectors-entry');
+    await page.getByLabel('检查对象代码').fill(makeCode(acct.division, `none-${tag}`));
+    await page.getByLabel('利害关系说明').fill('近亲属在该企业任职');
+    await page.getByRole('button', { name: '登记' }).click();
+    await page.getByRole('alert').waitFor();
+    await shot(page, vp, who, 'inspectors-conflict-error');
+    await page.getByLabel('检查对象代码').fill(code);
+    await page.getByLabel('利害关系说明').fill('近亲属在该企业任职（截图演示）');
+    await page.getByRole('button', { name: '登记' }).click();
+    await page.waitForURL(/ok=saved/).catch(() => {});
+    await shot(page, vp, who, 'inspectors-conflict-declared');
+  }
+  const sInew = await goto(page, '/inspectors/new');
+  await shot(page, vp, who, 'inspectors-new', { status: sInew });
+
+  // 认领: the list with checkboxes, then one claimed.
+  for (const kind of ['enterprise', 'practitioner']) {
+    const s = await goto(page, `/claim?kind=${kind}`);
+    await shot(page, vp, who, `claim-${kind}`, { status: s });
+  }
+  await goto(page, '/claim?kind=enterprise');
+  const box = page.locator('table.list tbody input[type=checkbox]').first();
+  if (await box.count()) {
+    await box.check();
+    await page.getByRole('button', { name: '认领选中的对象' }).click();
+    await page.waitForURL(/ok=created/).catch(() => {});
+    await shot(page, vp, who, 'claim-done');
+  }
+
+  // Imports: the form, a refused file, a file with one bad row, and a large one while it runs.
+  const sImp = await goto(page, '/imports/new?kind=enterprise');
+  await shot(page, vp, who, 'imports-new', { status: sImp });
+  await uploadImport(page, { name: '随便一个文件.txt', mimeType: 'text/plain', buffer: Buffer.from('这不是表格\n') });
+  await shot(page, vp, who, 'imports-new-error');
+  const tpl = await (await page.request.get('/templates/enterprise.xlsx')).body();
+  const rows = [0, 1, 2].map((i) => {
+    const n = `截图导入${tag}${['甲', '乙', '丙'][i]}物业服务有限公司`;
+    const c = makeCode(acct.division, n);
+    return [i === 1 ? withBadCheckChar(c) : c, n, '', '', acct.division, '物业服务企业', 'B类', '', '', '', i, ''];
+  });
+  await uploadImport(page, {
+    name: `企业名录-${tag}.xlsx`,
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: await fillFirstSheet(tpl, rows),
+  });
+  await page.locator('#import-job[data-status=done], #import-job[data-status=failed]').waitFor({ timeout: 30_000 });
+  await shot(page, vp, who, 'imports-done-with-problems');
+
+  if (acct.bigImport) {
+    // 50,000 rows: the page while it runs (the status poll is held while shooting).
+    const codes = new Set();
+    for (let i = 0; codes.size < 50_000; i++) codes.add(makeCode(acct.division, `${tag}-${i}`));
+    const lines = [ENTERPRISE_HEADER.join(',')];
+    let i = 0;
+    for (const c of codes) lines.push(`${c},批量${tag}企业${++i}有限公司,,,${acct.division},建筑业企业,B类,,,,,`);
+    let release;
+    const hold = new Promise((r) => (release = r));
+    let held = false;
+    let running = false;
+    await page.route(/\/imports\/\d+\/status$/, async (route) => {
+      if (held) {
+        await hold;
+        return route.continue();
+      }
+      const res = await route.fetch();
+      const j = await res.json();
+      if (j.status !== 'done' && j.processed_rows > 0) {
+        held = true;
+        running = true;
+      }
+      await route.fulfill({ response: res });
+    });
+    await uploadImport(page, { name: `企业名录-批量5万行-${tag}.csv`, mimeType: 'text/csv', buffer: Buffer.from(`${lines.join('\r\n')}\r\n`) });
+    for (let t = 0; t < 100 && !held && (await page.locator('#import-job').getAttribute('data-status')) !== 'done'; t++) {
+      await page.waitForResponse(/\/imports\/\d+\/status$/, { timeout: 5_000 }).catch(() => {});
+    }
+    await shot(page, vp, who, running ? 'imports-running' : 'imports-running-missed');
+    release();
+    await page.unroute(/\/imports\/\d+\/status$/);
+    await page.locator('#import-job[data-status=done]').waitFor({ timeout: 60_000 });
+    await shot(page, vp, who, 'imports-done-large');
+    const s3 = await goto(page, '/objects?kind=enterprise&page=2000');
+    await shot(page, vp, who, 'objects-enterprise-many-pages', { status: s3 });
+  }
+  const sRecent = await goto(page, '/imports/new?kind=enterprise');
+  await shot(page, vp, who, 'imports-recent', { status: sRecent });
 }
 
 let baseURL;
@@ -299,7 +518,7 @@ async function main() {
     await server.stop();
   }
   fs.writeFileSync(path.join(OUT, 'report.json'), JSON.stringify(report, null, 2));
-  const bad = report.filter((r) => r.horizontalScroll || r.sticking.length || r.clipped.length);
+  const bad = report.filter((r) => r.horizontalScroll || r.sticking?.length || r.clipped?.length);
   console.log(`\n共 ${report.length} 张截图，写入 ${path.relative(process.cwd(), OUT)}/；需要注意的 ${bad.length} 张（见 report.json）。`);
 }
 

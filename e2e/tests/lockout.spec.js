@@ -1,6 +1,6 @@
 // Five wrong passwords lock the account; the lock holds against the right
 // password; the 审计员 sees each failed attempt and the lock in the audit trail.
-const { test, expect, DEMO_PASSWORD, submitLogin, firstLogin } = require('./support');
+const { test, expect, DEMO_PASSWORD, submitLogin, login } = require('./support');
 
 const USER = 'hrb_inspector2'; // 检查人员, 哈尔滨市
 const AUDITOR = 'hlj_auditor';
@@ -22,7 +22,7 @@ test('连续5次密码错误锁定账号，审计日志记录每次失败和锁�
   await expect(page).toHaveURL(/\/login/);
 
   // The auditor reads the trail.
-  await firstLogin(page, AUDITOR);
+  await login(page, AUDITOR);
   await page.goto('/audit?action=auth.login_failed');
   await expect(page.getByRole('heading', { name: '审计日志' })).toBeVisible();
   await expect(page.locator('select[name=action]')).toHaveValue('auth.login_failed');

@@ -1,5 +1,7 @@
 // Shared fixtures and steps. Every test imports `test` and `expect` from here:
 // `baseURL` is the demo server the global setup started.
+const fs = require('node:fs');
+const path = require('node:path');
 const base = require('@playwright/test');
 
 const DEMO_PASSWORD = 'Demo#2026';
@@ -38,6 +40,31 @@ async function changeForcedPassword(page, oldPassword, next) {
   await expect(page.getByRole('heading', { name: /^您好，/ })).toBeVisible();
 }
 
+// Demo accounts whose first-login change is done, kept next to the server's
+// data for this run (global-setup.js makes a fresh directory each run), so
+// that specs sharing an account work in any order without a failed login.
+function changedFile() {
+  const log = process.env.SPOTCHECK_E2E_LOG;
+  return log ? path.join(path.dirname(log), 'e2e-changed-accounts.json') : null;
+}
+
+function changedAccounts() {
+  const f = changedFile();
+  try {
+    return f ? JSON.parse(fs.readFileSync(f, 'utf8')) : [];
+  } catch {
+    return [];
+  }
+}
+
+function markChanged(username) {
+  const f = changedFile();
+  if (!f) return;
+  const all = new Set(changedAccounts());
+  all.add(username);
+  fs.writeFileSync(f, JSON.stringify([...all]));
+}
+
 /**
  * First login of a demo account: Demo#2026, the forced change to
  * NEW_PASSWORD, the home page. Returns the password now in force.
@@ -45,6 +72,20 @@ async function changeForcedPassword(page, oldPassword, next) {
 async function firstLogin(page, username) {
   await submitLogin(page, username, DEMO_PASSWORD);
   await changeForcedPassword(page, DEMO_PASSWORD, NEW_PASSWORD);
+  markChanged(username);
+  return NEW_PASSWORD;
+}
+
+/**
+ * Logs a demo account in whatever its state: the first login (with the
+ * forced change) if no spec of this run has made it yet, else NEW_PASSWORD.
+ * Lands on the home page; returns the password now in force.
+ */
+async function login(page, username) {
+  if (!changedAccounts().includes(username)) return firstLogin(page, username);
+  await submitLogin(page, username, NEW_PASSWORD);
+  await expect(page).toHaveURL(HOME);
+  await expect(page.getByRole('heading', { name: /^您好，/ })).toBeVisible();
   return NEW_PASSWORD;
 }
 
@@ -76,7 +117,15 @@ async function apiFirstLogin(request, username) {
     data: { old_password: DEMO_PASSWORD, new_password: NEW_PASSWORD },
   });
   expect(res.status(), '修改初始密码').toBeLessThan(300);
+  markChanged(username);
   return { token, auth };
+}
+
+/** API login of a demo account in whatever its state (see `login`); returns { token, auth }. */
+async function apiLoginAs(request, username) {
+  if (!changedAccounts().includes(username)) return apiFirstLogin(request, username);
+  const { token } = await apiLogin(request, username, NEW_PASSWORD);
+  return { token, auth: { Authorization: `Bearer ${token}` } };
 }
 
 /** document.scrollingElement.scrollWidth against the window. */
@@ -96,8 +145,10 @@ module.exports = {
   submitLogin,
   changeForcedPassword,
   firstLogin,
+  login,
   logout,
   apiLogin,
   apiFirstLogin,
+  apiLoginAs,
   horizontalOverflow,
 };

@@ -1,7 +1,7 @@
 // A 部门管理员 creates an inspector in one of its units, sees the one-time
 // password once, finds the user enabled in the list, and resets the password
 // through the confirmation dialog.
-const { test, expect, firstLogin } = require('./support');
+const { test, expect, login } = require('./support');
 
 const ADMIN = 'hrb_admin'; // 部门管理员, 230100 哈尔滨市
 
@@ -9,7 +9,7 @@ test('新增检查人员：用户名校验、一次性密码、列表显示启�
   const username = `e2e.jc${Date.now().toString(36)}`;
   const displayName = '测试检查员';
 
-  await firstLogin(page, ADMIN);
+  await login(page, ADMIN);
   await page.goto('/users');
   await page.getByRole('link', { name: '新增用户' }).click();
   await expect(page).toHaveURL(/\/users\/new$/);
