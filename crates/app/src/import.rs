@@ -1,9 +1,8 @@
 //! Template imports (导入): a spreadsheet of 企业, 从业人员, 工程项目 or 检查人员
-//! is read and checked row by row in a worker thread; valid rows go to
-//! staging in small batches (so other users keep working and a progress bar
-//! can follow); then one transaction moves every valid row into the
-//! directory — nothing is ever half-saved — with one audit entry for the
-//! import and the previous state of every updated entry kept in its history.
+//! is read and checked row by row in a worker thread while the valid rows are
+//! saved, batch by batch, into one transaction — nothing is ever half-saved —
+//! with one audit entry for the import and the previous state of every
+//! updated entry kept in its history. A progress bar follows the reading.
 //! Every rejected row is reported at once, with row, column, value, problem
 //! and fix, as JSON and as a downloadable .xlsx.
 
@@ -18,7 +17,7 @@ use spotcheck_domain::directory::{CellError, ListKind, RowContext};
 use spotcheck_domain::division::DivisionCode;
 use spotcheck_domain::role::Permission;
 use spotcheck_store::departments::{self, DepartmentRow};
-use spotcheck_store::imports::{self, ImportJob, NewJob, Outcome, StagedRow};
+use spotcheck_store::imports::{self, ImportJob, NewJob, Outcome};
 use spotcheck_store::inspectors::{self, InspectorData};
 use spotcheck_store::objects::{self, ObjectData, Source};
 use spotcheck_store::{ConnectionTrait, StoreError};
@@ -85,31 +84,193 @@ pub struct ImportJobView {
 
 fn status_label(s: &str) -> &'static str {
     match s {
-        "parsing" => "正在校验",
+        "parsing" => "正在导入",
         "saving" => "正在保存",
         "done" => "已完成",
         _ => "未成功",
     }
 }
 
-/// Rows staged per transaction while reading.
+/// Rows read per batch handed to the saving transaction.
 const BATCH: usize = 2000;
+
+/// A checked row on its way from the reader thread to the saving transaction.
+struct ParsedRow {
+    row_no: u32,
+    key_code: String,
+    entry: Entry,
+}
+
+enum Entry {
+    Object(ObjectData),
+    Inspector { department: String, data: InspectorData },
+}
 
 enum Msg {
     Batch {
-        staged: Vec<StagedRow>,
+        rows: Vec<ParsedRow>,
         rejected: Vec<(u32, Vec<CellError>)>,
-        rows: u64,
+        read: u64,
         permille: i32,
     },
     Failed(String),
 }
 
-/// What a staged inspector row carries besides its data.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct StagedInspector {
-    department: String,
-    data: InspectorData,
+/// Why an import saved nothing: the file (reported in its 问题清单) or the saving.
+enum Failure {
+    File(String),
+    Save(AppError),
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        Failure::Save(e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Save(e.into())
+    }
+}
+
+/// The progress of an import running in this process. The saving
+/// transaction holds its rows until the end, so the job's row in the
+/// database says only 正在导入 until then; the page asks this registry for the
+/// figures (see docs/architecture.md on imports).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Running {
+    status: &'static str,
+    read: i64,
+    permille: i32,
+    valid: i64,
+    rejected: i64,
+}
+
+#[derive(Default)]
+pub(crate) struct RunningImports(std::sync::Mutex<HashMap<i64, Running>>);
+
+impl RunningImports {
+    fn set(&self, job_id: i64, r: Running) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(job_id, r);
+    }
+
+    fn get(&self, job_id: i64) -> Option<Running> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&job_id).copied()
+    }
+
+    fn finish(&self, job_id: i64) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).remove(&job_id);
+    }
+}
+
+/// The saving side of an import: one transaction, batch after batch.
+struct Saver<'a> {
+    dept: &'a DepartmentRow,
+    job_id: i64,
+    by: &'a str,
+    now: DateTime<Utc>,
+    /// Departments the rows may belong to (检查人员 name theirs), by code.
+    scope_departments: HashMap<String, i64>,
+    imported: u64,
+    updated: u64,
+    changed_keys: Vec<String>,
+    rejected: Vec<(u32, Vec<CellError>)>,
+}
+
+impl Saver<'_> {
+    async fn save(&mut self, tx: &impl ConnectionTrait, kind: ListKind, rows: Vec<ParsedRow>) -> Result<(), AppError> {
+        let keys: Vec<String> = rows.iter().map(|r| r.key_code.clone()).collect();
+        match kind {
+            ListKind::Inspector => {
+                let existing: HashMap<String, inspectors::InspectorRow> = inspectors::by_cert_nos(tx, &keys)
+                    .await?
+                    .into_iter()
+                    .map(|i| (i.data.cert_no.clone(), i))
+                    .collect();
+                for r in rows {
+                    let Entry::Inspector { department, data } = r.entry else {
+                        continue;
+                    };
+                    let Some(&dept_id) = self.scope_departments.get(&department) else {
+                        continue;
+                    };
+                    match existing.get(&r.key_code) {
+                        Some(cur) if !self.scope_departments.values().any(|d| *d == cur.department_id) => {
+                            self.rejected.push((
+                                r.row_no,
+                                vec![CellError::new(
+                                    "执法证号",
+                                    r.key_code.clone(),
+                                    "该执法证号已由其他部门登记（执法证号全省唯一）",
+                                    "请核对执法证号；人员调动的，请原部门先停用或调出",
+                                )],
+                            ));
+                        }
+                        Some(cur) => {
+                            let mut data = data;
+                            if data.id_lookup == cur.data.id_lookup {
+                                data.id_sealed = cur.data.id_sealed.clone();
+                            }
+                            if !(data.same_as(&cur.data) && dept_id == cur.department_id) {
+                                inspectors::update(
+                                    tx,
+                                    cur,
+                                    dept_id,
+                                    &data,
+                                    self.by,
+                                    "导入更新",
+                                    Some(self.job_id),
+                                    self.now,
+                                )
+                                .await?;
+                                self.updated += 1;
+                                self.changed_keys.push(r.key_code);
+                            }
+                        }
+                        None => {
+                            inspectors::insert(tx, dept_id, &data, self.now).await?;
+                            self.imported += 1;
+                        }
+                    }
+                }
+            }
+            kind => {
+                let object_kind = kind.object_kind().expect("an object list").code();
+                let existing: HashMap<String, objects::ObjectRow> =
+                    objects::by_keys(tx, self.dept.id, object_kind, &keys)
+                        .await?
+                        .into_iter()
+                        .map(|o| (o.data.key_code.clone(), o))
+                        .collect();
+                let mut new_rows: Vec<ObjectData> = Vec::new();
+                for r in rows {
+                    let Entry::Object(mut data) = r.entry else {
+                        continue;
+                    };
+                    match existing.get(&r.key_code) {
+                        Some(cur) => {
+                            if data.id_lookup == cur.data.id_lookup {
+                                data.id_sealed = cur.data.id_sealed.clone();
+                            }
+                            if !data.same_as(&cur.data) {
+                                objects::update(tx, cur, &data, self.by, "导入更新", Some(self.job_id), self.now)
+                                    .await?;
+                                self.updated += 1;
+                                self.changed_keys.push(r.key_code);
+                            }
+                        }
+                        None => new_rows.push(data),
+                    }
+                }
+                // 1,000 rows of ~25 columns per statement stay under SQLite's 32,766 variables.
+                for chunk in new_rows.chunks(1000) {
+                    self.imported += objects::insert_many(tx, self.dept.id, chunk, Source::Import, self.now).await?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl App {
@@ -216,50 +377,19 @@ impl App {
         job_id: i64,
         req: &ImportRequest,
     ) -> Result<ImportSummary, AppError> {
-        let outcome = self.parse_and_stage(dept, job_id, req).await;
-        let rejected = match outcome {
-            Ok(r) => r,
-            Err(message) => {
-                let db = self.store().conn();
-                imports::clear_staging(db, job_id).await?;
+        let outcome = self.read_and_save(actor, dept, job_id, req).await;
+        self.inner.running_imports.finish(job_id);
+        let db = self.store().conn();
+        let (imported, updated, mut rejected) = match outcome {
+            Ok(x) => x,
+            Err(Failure::File(message)) => {
                 let report = spotcheck_sheets::error_report(req.kind, &[], std::slice::from_ref(&message)).ok();
-                imports::finish(
-                    db,
-                    job_id,
-                    Outcome {
-                        status: "failed",
-                        imported: 0,
-                        updated: 0,
-                        rejected: 0,
-                        message: &message,
-                        error_report: report,
-                        now: self.now(),
-                    },
-                )
-                .await?;
+                imports::finish(db, job_id, Outcome::failed(&message, report, self.now())).await?;
                 return Err(AppError::invalid("file", message));
             }
-        };
-        let (imported, updated, mut rejected) = match self.save_staged(actor, dept, job_id, req, rejected).await {
-            Ok(x) => x,
-            Err(e) => {
-                let db = self.store().conn();
-                imports::clear_staging(db, job_id).await?;
+            Err(Failure::Save(e)) => {
                 let message = format!("保存失败，本次导入未保存任何数据：{e}");
-                imports::finish(
-                    db,
-                    job_id,
-                    Outcome {
-                        status: "failed",
-                        imported: 0,
-                        updated: 0,
-                        rejected: 0,
-                        message: &message,
-                        error_report: None,
-                        now: self.now(),
-                    },
-                )
-                .await?;
+                imports::finish(db, job_id, Outcome::failed(&message, None, self.now())).await?;
                 return Err(e);
             }
         };
@@ -274,7 +404,7 @@ impl App {
         };
         let message = format!("新增{imported}条，更新{updated}条，{}条有问题未导入", rejected.len());
         imports::finish(
-            self.store().conn(),
+            db,
             job_id,
             Outcome {
                 status: "done",
@@ -301,19 +431,22 @@ impl App {
         })
     }
 
-    /// Phase 1: read and check the file in a worker thread, stage the valid
-    /// rows batch by batch. Returns the rejected rows, or the file's problem.
-    async fn parse_and_stage(
+    /// Reads and checks the file in a worker thread while this task saves
+    /// its valid rows, batch by batch, into one transaction: both cores work
+    /// at once, memory holds a few batches whatever the file's size, and a
+    /// file that turns out unreadable halfway rolls everything back.
+    async fn read_and_save(
         &self,
+        actor: &Actor,
         dept: &DepartmentRow,
         job_id: i64,
         req: &ImportRequest,
-    ) -> Result<Vec<(u32, Vec<CellError>)>, String> {
-        let (division, below) = self.row_context_parts(dept).await.map_err(|e| e.to_string())?;
+    ) -> Result<(u64, u64, Vec<(u32, Vec<CellError>)>), Failure> {
+        let (division, below) = self.row_context_parts(dept).await?;
         let today = self.today();
         let sealer = self.sealer().clone();
         let (kind, path) = (req.kind, req.path.clone());
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(4);
+        let (tx_msg, mut rx) = tokio::sync::mpsc::channel::<Msg>(4);
         let worker = tokio::task::spawn_blocking(move || {
             let division_allowed = move |d: &DivisionCode| division.contains(d);
             let department_allowed = move |c: &str| below.iter().any(|b| b == c);
@@ -325,189 +458,127 @@ impl App {
             let mut validation = match spotcheck_sheets::validate_file(kind, &path, &ctx) {
                 Ok(v) => v,
                 Err(e) => {
-                    let _ = tx.blocking_send(Msg::Failed(e.to_string()));
+                    let _ = tx_msg.blocking_send(Msg::Failed(e.to_string()));
                     return;
                 }
             };
-            let mut staged = Vec::with_capacity(BATCH);
+            let mut rows = Vec::with_capacity(BATCH);
             let mut rejected = Vec::new();
             let send = |validation: &spotcheck_sheets::Validation<'_>,
-                        staged: &mut Vec<StagedRow>,
+                        rows: &mut Vec<ParsedRow>,
                         rejected: &mut Vec<(u32, Vec<CellError>)>| {
                 let p = validation.progress();
-                tx.blocking_send(Msg::Batch {
-                    staged: std::mem::take(staged),
-                    rejected: std::mem::take(rejected),
-                    rows: p.rows,
-                    permille: p.fraction.map(|f| (f * 1000.0).round() as i32).unwrap_or(0),
-                })
-                .is_ok()
+                tx_msg
+                    .blocking_send(Msg::Batch {
+                        rows: std::mem::take(rows),
+                        rejected: std::mem::take(rejected),
+                        read: p.rows,
+                        permille: p.fraction.map(|f| (f * 1000.0).round() as i32).unwrap_or(0),
+                    })
+                    .is_ok()
             };
             while let Some(outcome) = validation.next() {
                 match outcome {
                     Err(e) => {
-                        let _ = tx.blocking_send(Msg::Failed(e.to_string()));
+                        let _ = tx_msg.blocking_send(Msg::Failed(e.to_string()));
                         return;
                     }
                     Ok(o) => match o.result {
                         Ok(rec) => {
-                            let payload = match kind {
+                            let entry = match kind {
                                 ListKind::Inspector => {
                                     let (data, department) = inspector_data(&rec, &sealer).expect("inspector record");
-                                    serde_json::to_string(&StagedInspector { department, data })
+                                    Entry::Inspector { department, data }
                                 }
-                                _ => serde_json::to_string(&object_data(&rec, &sealer).expect("object record")),
-                            }
-                            .expect("serialisable");
-                            staged.push(StagedRow {
-                                row_no: i64::from(o.row),
+                                _ => Entry::Object(object_data(&rec, &sealer).expect("object record")),
+                            };
+                            rows.push(ParsedRow {
+                                row_no: o.row,
                                 key_code: rec.key().to_string(),
-                                payload,
+                                entry,
                             });
                         }
                         Err(errors) => rejected.push((o.row, errors)),
                     },
                 }
-                if staged.len() >= BATCH && !send(&validation, &mut staged, &mut rejected) {
+                // The receiver is gone when saving failed: stop reading.
+                if rows.len() >= BATCH && !send(&validation, &mut rows, &mut rejected) {
                     return;
                 }
             }
-            send(&validation, &mut staged, &mut rejected);
+            send(&validation, &mut rows, &mut rejected);
         });
-        let mut all_rejected = Vec::new();
-        let (mut valid, mut rows) = (0i64, 0i64);
-        let db = self.store().conn();
+
+        let tx = self.store().begin().await.map_err(AppError::from)?;
+        let mut saver = Saver {
+            dept,
+            job_id,
+            by: &actor.user.username,
+            now: self.now(),
+            scope_departments: departments::list_in(&tx, &dept.jurisdiction())
+                .await
+                .map_err(AppError::from)?
+                .into_iter()
+                .map(|d| (d.code.as_str().to_string(), d.id))
+                .collect(),
+            imported: 0,
+            updated: 0,
+            changed_keys: Vec::new(),
+            rejected: Vec::new(),
+        };
+        let mut valid = 0i64;
         while let Some(msg) = rx.recv().await {
             match msg {
-                Msg::Failed(m) => return Err(m),
+                Msg::Failed(m) => {
+                    tx.rollback().await.map_err(|e| AppError::from(StoreError::from(e)))?;
+                    return Err(Failure::File(m));
+                }
                 Msg::Batch {
-                    staged,
+                    rows,
                     rejected,
-                    rows: r,
+                    read,
                     permille,
                 } => {
-                    valid += staged.len() as i64;
-                    rows = r as i64;
-                    all_rejected.extend(rejected);
-                    let t = self.store().begin().await.map_err(|e| e.to_string())?;
-                    imports::stage(&t, job_id, &staged).await.map_err(|e| e.to_string())?;
-                    imports::progress(&t, job_id, "parsing", rows, permille, valid, all_rejected.len() as i64)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    t.commit().await.map_err(|e| StoreError::from(e).to_string())?;
+                    valid += rows.len() as i64;
+                    saver.rejected.extend(rejected);
+                    if let Err(e) = saver.save(&tx, req.kind, rows).await {
+                        drop(rx);
+                        tx.rollback().await.map_err(|e| AppError::from(StoreError::from(e)))?;
+                        return Err(Failure::Save(e));
+                    }
+                    self.inner.running_imports.set(
+                        job_id,
+                        Running {
+                            status: "parsing",
+                            read: read as i64,
+                            permille,
+                            valid,
+                            rejected: saver.rejected.len() as i64,
+                        },
+                    );
                 }
             }
         }
-        worker.await.map_err(|e| format!("读取文件时出错：{e}"))?;
-        imports::progress(db, job_id, "saving", rows, 1000, valid, all_rejected.len() as i64)
+        worker
             .await
-            .map_err(|e| e.to_string())?;
-        Ok(all_rejected)
-    }
-
-    /// Phase 2: one transaction moves the staged rows into the directory.
-    async fn save_staged(
-        &self,
-        actor: &Actor,
-        dept: &DepartmentRow,
-        job_id: i64,
-        req: &ImportRequest,
-        mut rejected: Vec<(u32, Vec<CellError>)>,
-    ) -> Result<(u64, u64, Vec<(u32, Vec<CellError>)>), AppError> {
-        let now = self.now();
-        let by = &actor.user.username;
-        let tx = self.store().begin().await?;
-        let (mut imported, mut updated) = (0u64, 0u64);
-        let mut changed_keys: Vec<String> = Vec::new();
-        let scope_departments: HashMap<String, i64> = departments::list_in(&tx, &dept.jurisdiction())
-            .await?
-            .into_iter()
-            .map(|d| (d.code.as_str().to_string(), d.id))
-            .collect();
-        let mut after = 0i64;
-        loop {
-            let slice = imports::staged_slice(&tx, job_id, after, 1000).await?;
-            let Some(last) = slice.last() else { break };
-            after = last.row_no;
-            let keys: Vec<String> = slice.iter().map(|s| s.key_code.clone()).collect();
-            match req.kind {
-                ListKind::Inspector => {
-                    let existing: HashMap<String, inspectors::InspectorRow> = inspectors::by_cert_nos(&tx, &keys)
-                        .await?
-                        .into_iter()
-                        .map(|i| (i.data.cert_no.clone(), i))
-                        .collect();
-                    for s in &slice {
-                        let staged: StagedInspector =
-                            serde_json::from_str(&s.payload).map_err(|e| AppError::Internal(e.to_string()))?;
-                        let Some(&dept_id) = scope_departments.get(&staged.department) else {
-                            continue;
-                        };
-                        match existing.get(&s.key_code) {
-                            Some(cur) if !scope_departments.values().any(|d| *d == cur.department_id) => {
-                                rejected.push((
-                                    s.row_no as u32,
-                                    vec![CellError::new(
-                                        "执法证号",
-                                        s.key_code.clone(),
-                                        "该执法证号已由其他部门登记（执法证号全省唯一）",
-                                        "请核对执法证号；人员调动的，请原部门先停用或调出",
-                                    )],
-                                ));
-                            }
-                            Some(cur) => {
-                                let mut data = staged.data;
-                                if data.id_lookup == cur.data.id_lookup {
-                                    data.id_sealed = cur.data.id_sealed.clone();
-                                }
-                                if !(data.same_as(&cur.data) && dept_id == cur.department_id) {
-                                    inspectors::update(&tx, cur, dept_id, &data, by, "导入更新", Some(job_id), now)
-                                        .await?;
-                                    updated += 1;
-                                    changed_keys.push(s.key_code.clone());
-                                }
-                            }
-                            None => {
-                                inspectors::insert(&tx, dept_id, &staged.data, now).await?;
-                                imported += 1;
-                            }
-                        }
-                    }
-                }
-                kind => {
-                    let object_kind = kind.object_kind().expect("an object list").code();
-                    let existing: HashMap<String, objects::ObjectRow> =
-                        objects::by_keys(&tx, dept.id, object_kind, &keys)
-                            .await?
-                            .into_iter()
-                            .map(|o| (o.data.key_code.clone(), o))
-                            .collect();
-                    let mut new_rows: Vec<ObjectData> = Vec::new();
-                    for s in &slice {
-                        let mut data: ObjectData =
-                            serde_json::from_str(&s.payload).map_err(|e| AppError::Internal(e.to_string()))?;
-                        match existing.get(&s.key_code) {
-                            Some(cur) => {
-                                if data.id_lookup == cur.data.id_lookup {
-                                    data.id_sealed = cur.data.id_sealed.clone();
-                                }
-                                if !data.same_as(&cur.data) {
-                                    objects::update(&tx, cur, &data, by, "导入更新", Some(job_id), now).await?;
-                                    updated += 1;
-                                    changed_keys.push(s.key_code.clone());
-                                }
-                            }
-                            None => new_rows.push(data),
-                        }
-                    }
-                    // Several hundred rows per statement keeps SQLite's variable limit far away.
-                    for chunk in new_rows.chunks(200) {
-                        imported += objects::insert_many(&tx, dept.id, chunk, Source::Import, now).await?;
-                    }
-                }
-            }
-        }
-        imports::clear_staging(&tx, job_id).await?;
+            .map_err(|e| Failure::File(format!("读取文件时出错：{e}")))?;
+        self.inner.running_imports.set(
+            job_id,
+            Running {
+                status: "saving",
+                read: self.inner.running_imports.get(job_id).map(|r| r.read).unwrap_or(0),
+                permille: 1000,
+                valid,
+                rejected: saver.rejected.len() as i64,
+            },
+        );
+        let Saver {
+            imported,
+            updated,
+            changed_keys,
+            rejected,
+            ..
+        } = saver;
         record(
             &tx,
             &By::actor(actor),
@@ -525,11 +596,20 @@ impl App {
                 })),
         )
         .await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await.map_err(|e| AppError::from(StoreError::from(e)))?;
         Ok((imported, updated, rejected))
     }
 
-    async fn job_view(&self, j: ImportJob, db: &impl ConnectionTrait) -> Result<ImportJobView, AppError> {
+    async fn job_view(&self, mut j: ImportJob, db: &impl ConnectionTrait) -> Result<ImportJobView, AppError> {
+        if j.finished_at.is_none()
+            && let Some(r) = self.inner.running_imports.get(j.id)
+        {
+            j.status = r.status.to_string();
+            j.processed_rows = r.read;
+            j.progress_permille = r.permille;
+            j.valid_rows = r.valid;
+            j.rejected = r.rejected;
+        }
         let d = departments::by_id(db, j.department_id).await?;
         let kind = ListKind::parse(&j.kind).ok();
         Ok(ImportJobView {

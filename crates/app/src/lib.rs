@@ -47,6 +47,7 @@ struct Inner {
     settings: Settings,
     sealer: Sealer,
     clock: Clock,
+    running_imports: import::RunningImports,
 }
 
 impl App {
@@ -61,6 +62,7 @@ impl App {
                 settings,
                 sealer,
                 clock,
+                running_imports: Default::default(),
             }),
         }
     }

@@ -1,8 +1,7 @@
-//! Template imports: the job row that carries progress and outcome, and the
-//! staging rows that hold validated records until the import's single saving
-//! transaction moves them into the directory.
+//! Template imports: the job row that carries the outcome of each import
+//! (and its 问题清单).
 
-use crate::entity::{import_job, import_staging};
+use crate::entity::import_job;
 use crate::{StoreError, scope};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -129,6 +128,21 @@ pub struct Outcome<'a> {
     pub now: DateTime<Utc>,
 }
 
+impl<'a> Outcome<'a> {
+    /// An import that saved nothing.
+    pub fn failed(message: &'a str, error_report: Option<Vec<u8>>, now: DateTime<Utc>) -> Self {
+        Self {
+            status: "failed",
+            imported: 0,
+            updated: 0,
+            rejected: 0,
+            message,
+            error_report,
+            now,
+        }
+    }
+}
+
 pub async fn finish(db: &impl ConnectionTrait, id: i64, o: Outcome<'_>) -> Result<(), StoreError> {
     import_job::Entity::update_many()
         .col_expr(import_job::Column::Status, Expr::value(o.status))
@@ -184,16 +198,6 @@ pub async fn recent_in(
 
 /// Jobs left unfinished by a stopped server are marked failed at start.
 pub async fn fail_abandoned(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, StoreError> {
-    let abandoned: Vec<i64> = import_job::Entity::find()
-        .filter(import_job::Column::FinishedAt.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|j| j.id)
-        .collect();
-    for id in &abandoned {
-        clear_staging(db, *id).await?;
-    }
     Ok(import_job::Entity::update_many()
         .col_expr(import_job::Column::Status, Expr::value("failed"))
         .col_expr(
@@ -205,58 +209,4 @@ pub async fn fail_abandoned(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Re
         .exec(db)
         .await?
         .rows_affected)
-}
-
-// ---- staging ----
-
-pub struct StagedRow {
-    pub row_no: i64,
-    pub key_code: String,
-    pub payload: String,
-}
-
-pub async fn stage(db: &impl ConnectionTrait, job_id: i64, rows: &[StagedRow]) -> Result<(), StoreError> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    import_staging::Entity::insert_many(rows.iter().map(|r| import_staging::ActiveModel {
-        job_id: Set(job_id),
-        row_no: Set(r.row_no),
-        key_code: Set(r.key_code.clone()),
-        payload: Set(r.payload.clone()),
-    }))
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
-}
-
-/// The next staged rows after `after_row`, in file order.
-pub async fn staged_slice(
-    db: &impl ConnectionTrait,
-    job_id: i64,
-    after_row: i64,
-    limit: u64,
-) -> Result<Vec<StagedRow>, StoreError> {
-    Ok(import_staging::Entity::find()
-        .filter(import_staging::Column::JobId.eq(job_id))
-        .filter(import_staging::Column::RowNo.gt(after_row))
-        .order_by_asc(import_staging::Column::RowNo)
-        .limit(limit)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| StagedRow {
-            row_no: m.row_no,
-            key_code: m.key_code,
-            payload: m.payload,
-        })
-        .collect())
-}
-
-pub async fn clear_staging(db: &impl ConnectionTrait, job_id: i64) -> Result<(), StoreError> {
-    import_staging::Entity::delete_many()
-        .filter(import_staging::Column::JobId.eq(job_id))
-        .exec(db)
-        .await?;
-    Ok(())
 }

@@ -90,7 +90,12 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(15));
+                    .busy_timeout(Duration::from_secs(15))
+                    // A large import is one transaction: with SQLite's default
+                    // 2 MB page cache it spills to the WAL and re-reads pages
+                    // mid-transaction; 32 MB per connection keeps it in memory.
+                    .pragma("cache_size", "-32768")
+                    .pragma("temp_store", "memory");
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
                     .connect_with(opts)

@@ -351,13 +351,15 @@ pub async fn by_keys(
     if keys.is_empty() {
         return Ok(Vec::new());
     }
+    // Filtered on the code alone: its index is the selective one, and a
+    // planner without statistics (PostgreSQL inside a large import, before
+    // ANALYZE) would otherwise walk every row of the department and kind.
     Ok(object::Entity::find()
-        .filter(object::Column::DepartmentId.eq(department_id))
-        .filter(object::Column::Kind.eq(kind))
         .filter(object::Column::KeyCode.is_in(keys.iter().cloned()))
         .all(db)
         .await?
         .into_iter()
+        .filter(|m| m.department_id == department_id && m.kind == kind)
         .map(Into::into)
         .collect())
 }

@@ -9,7 +9,6 @@ pub mod department;
 pub mod division;
 pub mod expert;
 pub mod import_job;
-pub mod import_staging;
 pub mod inspector;
 pub mod inspector_history;
 pub mod master_object;

@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m20261127_000001_foundation;
 mod m20261127_000002_items;
 mod m20261127_000003_directories;
+mod m20261127_000004_imports_without_staging;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_foundation::Migration),
             Box::new(m20261127_000002_items::Migration),
             Box::new(m20261127_000003_directories::Migration),
+            Box::new(m20261127_000004_imports_without_staging::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ on_both_backends!(
     identity_numbers_are_masked_everywhere_but_the_audited_reveal,
     county_cannot_import_or_read_outside_its_jurisdiction,
     deactivation_keeps_history_and_conflicts_are_recorded,
+    a_file_that_breaks_off_halfway_saves_nothing,
 );
 
 /// A CSV in the 企业 template's columns (the reader takes CSV as Excel saves it).
@@ -26,6 +27,109 @@ fn enterprise_csv(rows: &[[&str; 5]]) -> Vec<u8> {
         ));
     }
     s.into_bytes()
+}
+
+/// An .xlsx of the 企业 template with `rows` valid rows whose sheet XML is cut
+/// off after them, as a file broken in transfer would be: readable from the
+/// start, damaged further on.
+fn enterprise_xlsx_broken_after(rows: u32) -> Vec<u8> {
+    use std::io::Write;
+    let header = [
+        "统一社会信用代码*",
+        "企业名称*",
+        "法定代表人",
+        "注册地址",
+        "所在行政区划代码*",
+        "企业类别*",
+        "信用风险分类*",
+    ];
+    let cell = |col: usize, row: u32, v: &str| {
+        let c = (b'A' + col as u8) as char;
+        format!(r#"<c r="{c}{row}" t="inlineStr"><is><t>{v}</t></is></c>"#)
+    };
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    sheet.push_str(r#"<row r="1">"#);
+    for (i, h) in header.iter().enumerate() {
+        sheet.push_str(&cell(i, 1, h));
+    }
+    sheet.push_str("</row>");
+    for n in 1..=rows {
+        let r = n + 1;
+        let values = [
+            credit_code("230102", 5000 + n),
+            format!("断档测试第{n}号有限公司"),
+            "张三".into(),
+            "哈尔滨市道里区".into(),
+            "230102".into(),
+            "建筑业企业".into(),
+            "A".into(),
+        ];
+        sheet.push_str(&format!(r#"<row r="{r}">"#));
+        for (i, v) in values.iter().enumerate() {
+            sheet.push_str(&cell(i, r, v));
+        }
+        sheet.push_str("</row>");
+    }
+    // The damage: a row that never closes, then the end of the document.
+    sheet.push_str(&format!(
+        r#"<row r="{}"><c r="A{}" t="inlineStr"><is><t>断</sheetData></worksheet>"#,
+        rows + 2,
+        rows + 2
+    ));
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="企业" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, body) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+/// Rows are saved while the file is still being read; a file found damaged
+/// after several batches must leave the directory as it was.
+async fn a_file_that_breaks_off_halfway_saves_nothing(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let admin = t.token("daoli_admin").await;
+    let (_, before) = t.get(&admin, "/api/v1/objects?kind=企业&q=断档测试").await;
+    assert_eq!(before["total"], 0);
+    let (s, out) = t
+        .import(
+            &admin,
+            "企业",
+            "230102",
+            "断档.xlsx",
+            enterprise_xlsx_broken_after(4500),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert!(out["error"]["message"].as_str().unwrap().contains("损坏"), "{out}");
+    let (_, after) = t.get(&admin, "/api/v1/objects?kind=企业&q=断档测试").await;
+    assert_eq!(
+        after["total"], 0,
+        "nothing of the 4,500 rows before the damage is saved"
+    );
 }
 
 async fn imports_reject_exactly_the_bad_rows_and_update_on_reimport(db: &TestDb) {
