@@ -116,6 +116,15 @@ enum Msg {
     Failed(String),
 }
 
+/// What an import saved, and what it read.
+struct Saved {
+    imported: u64,
+    updated: u64,
+    rejected: Vec<(u32, Vec<CellError>)>,
+    read: i64,
+    valid: i64,
+}
+
 /// Why an import saved nothing: the file (reported in its 问题清单) or the saving.
 enum Failure {
     File(String),
@@ -380,7 +389,13 @@ impl App {
         let outcome = self.read_and_save(actor, dept, job_id, req).await;
         self.inner.running_imports.finish(job_id);
         let db = self.store().conn();
-        let (imported, updated, mut rejected) = match outcome {
+        let Saved {
+            imported,
+            updated,
+            mut rejected,
+            read,
+            valid,
+        } = match outcome {
             Ok(x) => x,
             Err(Failure::File(message)) => {
                 let report = spotcheck_sheets::error_report(req.kind, &[], std::slice::from_ref(&message)).ok();
@@ -403,6 +418,7 @@ impl App {
             )
         };
         let message = format!("新增{imported}条，更新{updated}条，{}条有问题未导入", rejected.len());
+        imports::progress(db, job_id, "saving", read, 1000, valid, rejected.len() as i64).await?;
         imports::finish(
             db,
             job_id,
@@ -441,7 +457,7 @@ impl App {
         dept: &DepartmentRow,
         job_id: i64,
         req: &ImportRequest,
-    ) -> Result<(u64, u64, Vec<(u32, Vec<CellError>)>), Failure> {
+    ) -> Result<Saved, Failure> {
         let (division, below) = self.row_context_parts(dept).await?;
         let today = self.today();
         let sealer = self.sealer().clone();
@@ -562,11 +578,12 @@ impl App {
         worker
             .await
             .map_err(|e| Failure::File(format!("读取文件时出错：{e}")))?;
+        let read = self.inner.running_imports.get(job_id).map(|r| r.read).unwrap_or(0);
         self.inner.running_imports.set(
             job_id,
             Running {
                 status: "saving",
-                read: self.inner.running_imports.get(job_id).map(|r| r.read).unwrap_or(0),
+                read,
                 permille: 1000,
                 valid,
                 rejected: saver.rejected.len() as i64,
@@ -597,7 +614,13 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(|e| AppError::from(StoreError::from(e)))?;
-        Ok((imported, updated, rejected))
+        Ok(Saved {
+            imported,
+            updated,
+            rejected,
+            read,
+            valid,
+        })
     }
 
     async fn job_view(&self, mut j: ImportJob, db: &impl ConnectionTrait) -> Result<ImportJobView, AppError> {

@@ -66,3 +66,27 @@ document.addEventListener('click', function (ev) {
   var s = box.getAttribute('data-status');
   if (s === 'parsing' || s === 'saving') setTimeout(poll, 800);
 })();
+
+// On a phone a filter bar would fill the first screen: it starts folded
+// behind a 筛选 button unless a filter is in use, and the button unfolds it.
+(function () {
+  if (!window.matchMedia || !window.matchMedia('(max-width: 760px)').matches) return;
+  document.querySelectorAll('form.filters').forEach(function (form) {
+    var used = Array.prototype.some.call(
+      form.querySelectorAll('input:not([type=hidden]), select'),
+      function (el) { return el.value !== ''; }
+    );
+    var btn = document.createElement('button');
+    btn.type = 'button';
+    btn.className = 'btn filter-toggle';
+    btn.setAttribute('aria-expanded', used ? 'true' : 'false');
+    function show(open) {
+      form.hidden = !open;
+      btn.setAttribute('aria-expanded', open ? 'true' : 'false');
+      btn.textContent = open ? '收起筛选 ▴' : (used ? '筛选（已使用）▾' : '筛选 ▾');
+    }
+    btn.addEventListener('click', function () { show(form.hidden); });
+    form.parentNode.insertBefore(btn, form);
+    show(used);
+  });
+})();

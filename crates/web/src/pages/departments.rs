@@ -24,13 +24,42 @@ struct Row {
 struct ListPage {
     frame: Frame,
     rows: Vec<Row>,
+    /// How many departments the user's jurisdiction holds, before filtering.
+    total: usize,
+    /// Prefecture-level departments to filter by (empty for a city or county user).
+    cities: Vec<(String, String)>,
+    f_q: String,
+    f_city: String,
 }
 
-pub async fn list(State(state): State<AppState>, WebUser(actor): WebUser) -> PageResult {
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    city: Option<String>,
+}
+
+/// The first four digits of a division code: the prefecture (市) it lies in.
+fn city_prefix(code: &str) -> &str {
+    code.get(..4).unwrap_or(code)
+}
+
+pub async fn list(State(state): State<AppState>, WebUser(actor): WebUser, Query(lq): Query<ListQuery>) -> PageResult {
     let depts = state.app.list_departments(&actor).await?;
+    let total = depts.len();
     let base = depts.iter().map(|d| d.depth).min().unwrap_or(0);
+    // The province sees 140 rows: it may narrow them to one 市 and its counties.
+    let cities: Vec<(String, String)> = depts
+        .iter()
+        .filter(|d| d.depth == 1 && d.kind != "unit")
+        .map(|d| (d.division_code.clone(), d.name.clone()))
+        .collect();
+    let cities = if cities.len() > 1 { cities } else { Vec::new() };
+    let q = lq.q.as_deref().map(str::trim).unwrap_or_default().to_string();
+    let city = lq.city.as_deref().map(str::trim).unwrap_or_default().to_string();
     let rows = depts
         .into_iter()
+        .filter(|d| city.is_empty() || (d.depth > 0 && city_prefix(&d.division_code) == city_prefix(&city)))
+        .filter(|d| q.is_empty() || d.name.contains(q.as_str()) || d.code.contains(q.as_str()))
         .map(|d| Row {
             indent: (d.depth - base).min(3),
             unit: d.kind == "unit",
@@ -42,6 +71,10 @@ pub async fn list(State(state): State<AppState>, WebUser(actor): WebUser) -> Pag
     render(ListPage {
         frame: Frame::new(&state, &actor, "/departments").crumb("部门与执行单位", None),
         rows,
+        total,
+        cities,
+        f_q: q,
+        f_city: city,
     })
 }
 

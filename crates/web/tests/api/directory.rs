@@ -157,8 +157,20 @@ async fn imports_reject_exactly_the_bad_rows_and_update_on_reimport(db: &TestDb)
     );
     assert!(rejected[0]["errors"][0].as_str().unwrap().contains("校验码"));
     assert!(rejected[1]["errors"][0].as_str().unwrap().contains("管辖范围"));
-    // The error report is downloadable.
+    // The job keeps what was read, beside what was saved.
     let job = out["job_id"].as_i64().unwrap();
+    let (_, j) = t.get(&admin, &format!("/api/v1/imports/{job}")).await;
+    assert_eq!(
+        (
+            j["status"].as_str(),
+            j["processed_rows"].as_i64(),
+            j["valid_rows"].as_i64(),
+            j["rejected"].as_i64()
+        ),
+        (Some("done"), Some(4), Some(2), Some(2)),
+        "{j}"
+    );
+    // The error report is downloadable.
     let r = t
         .http
         .get(t.url(&format!("/api/v1/imports/{job}/errors")))

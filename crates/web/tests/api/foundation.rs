@@ -19,6 +19,7 @@ on_both_backends!(
     totp_enrolment_then_login_needs_the_code,
     account_rules_hold,
     units_are_created_inside_the_jurisdiction,
+    department_list_filters_by_name_and_city,
 );
 
 fn error_code(body: &Value) -> &str {
@@ -848,4 +849,22 @@ async fn security_headers_health_and_openapi() {
     let (s, body) = t.get("nonsense", "/api/v1/users").await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert!(body["error"]["message"].as_str().unwrap().contains("登录"));
+}
+
+async fn department_list_filters_by_name_and_city(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let b = t.browser("hrb_admin").await;
+    // A department's row carries its code in a cell of its own.
+    let row = |code: &str| format!("<td class=\"code\">{code}</td>");
+    let all = b.get("/departments").await.text().await.unwrap();
+    assert!(all.contains(&row("230102")) && all.contains(&row("230103")));
+    let one = b.get("/departments?q=%E9%81%93%E9%87%8C").await.text().await.unwrap();
+    assert!(one.contains(&row("230102")), "道里区 matches");
+    assert!(!one.contains(&row("230103")), "南岗区 does not");
+    assert!(one.contains("显示 "), "the count says the list is filtered");
+    let none = b.get("/departments?city=230200").await.text().await.unwrap();
+    assert!(
+        !none.contains(&row("230102")) && none.contains("没有符合条件的部门"),
+        "哈尔滨 holds no 齐齐哈尔 department"
+    );
 }
