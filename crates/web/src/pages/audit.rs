@@ -90,6 +90,7 @@ pub struct ListQuery {
     target_type: Option<String>,
     target_id: Option<String>,
     page: Option<u64>,
+    page_size: Option<u64>,
 }
 
 impl ListQuery {
@@ -103,7 +104,7 @@ impl ListQuery {
             target_type: self.target_type.clone(),
             target_id: self.target_id.clone(),
             page: self.page,
-            page_size: Some(30),
+            page_size: Some(super::page_size(self.page_size, 20)),
         }
     }
 
@@ -116,6 +117,7 @@ impl ListQuery {
             ("to", self.to.clone().unwrap_or_default()),
             ("target_type", self.target_type.clone().unwrap_or_default()),
             ("target_id", self.target_id.clone().unwrap_or_default()),
+            ("page_size", self.page_size.map(|n| n.to_string()).unwrap_or_default()),
         ]
     }
 }

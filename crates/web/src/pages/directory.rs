@@ -136,6 +136,7 @@ struct ObjectsQuery {
     risk: Option<String>,
     active: Option<String>,
     page: Option<u64>,
+    page_size: Option<u64>,
     ok: Option<String>,
 }
 
@@ -152,7 +153,7 @@ impl ObjectsQuery {
                 _ => None,
             },
             page: self.page,
-            page_size: Some(20),
+            page_size: Some(super::page_size(self.page_size, 20)),
             ..Default::default()
         }
     }
@@ -164,6 +165,7 @@ impl ObjectsQuery {
             ("division", self.division.clone().unwrap_or_default()),
             ("risk", self.risk.clone().unwrap_or_default()),
             ("active", self.active.clone().unwrap_or_default()),
+            ("page_size", self.page_size.map(|n| n.to_string()).unwrap_or_default()),
         ]
     }
 }
@@ -695,6 +697,7 @@ struct InspectorsQuery {
     status: Option<String>,
     qualification: Option<String>,
     page: Option<u64>,
+    page_size: Option<u64>,
     ok: Option<String>,
 }
 
@@ -706,7 +709,7 @@ impl InspectorsQuery {
             status: self.status.clone(),
             qualification: self.qualification.clone(),
             page: self.page,
-            page_size: Some(20),
+            page_size: Some(super::page_size(self.page_size, 20)),
             ..Default::default()
         }
     }
@@ -717,6 +720,7 @@ impl InspectorsQuery {
             ("department", self.department.clone().unwrap_or_default()),
             ("status", self.status.clone().unwrap_or_default()),
             ("qualification", self.qualification.clone().unwrap_or_default()),
+            ("page_size", self.page_size.map(|n| n.to_string()).unwrap_or_default()),
         ]
     }
 }

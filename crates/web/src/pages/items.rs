@@ -120,6 +120,7 @@ pub struct ListQuery {
     field: Option<String>,
     status: Option<String>,
     page: Option<u64>,
+    page_size: Option<u64>,
 }
 
 async fn list(State(state): State<AppState>, WebUser(actor): WebUser, Query(lq): Query<ListQuery>) -> PageResult {
@@ -132,7 +133,7 @@ async fn list(State(state): State<AppState>, WebUser(actor): WebUser, Query(lq):
         field: lq.field.clone(),
         status: lq.status.clone(),
         page: lq.page,
-        page_size: Some(20),
+        page_size: Some(super::page_size(lq.page_size, 20)),
     };
     let page = state.app.list_items(&actor, &query).await?;
     let today = state
@@ -164,7 +165,7 @@ async fn list(State(state): State<AppState>, WebUser(actor): WebUser, Query(lq):
             }
         })
         .collect();
-    let keep = [
+    let mut keep = vec![
         ("q", s(&lq.q)),
         ("category", s(&lq.category)),
         ("object_kind", s(&lq.object_kind)),
@@ -173,6 +174,7 @@ async fn list(State(state): State<AppState>, WebUser(actor): WebUser, Query(lq):
         ("status", s(&lq.status)),
     ];
     let filtered = keep.iter().any(|(_, v)| !v.is_empty());
+    keep.push(("page_size", lq.page_size.map(|n| n.to_string()).unwrap_or_default()));
     render(ListPage {
         frame: Frame::new(&state, &actor, "/items")
             .crumb("一单两库", None)

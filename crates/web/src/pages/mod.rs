@@ -212,20 +212,37 @@ pub fn time_or_dash(t: Option<&chrono::DateTime<chrono::Utc>>) -> String {
         .unwrap_or_else(|| "—".to_string())
 }
 
-/// The pager under a list: `共 N 条`, page links keeping the filters.
+/// The page sizes a list offers (ui.md: `共 N 条`, page size).
+pub const PAGE_SIZES: [u64; 3] = [20, 50, 100];
+
+/// The page size asked for in the address, if it is one of [`PAGE_SIZES`].
+pub fn page_size(requested: Option<u64>, default: u64) -> u64 {
+    requested.filter(|n| PAGE_SIZES.contains(n)).unwrap_or(default)
+}
+
+/// The pager under a list: `共 N 条`, page links keeping the filters, and —
+/// for a list whose `query` carries a `page_size` key — the page-size choice.
 pub fn pager(total: u64, page: u64, page_size: u64, base: &str, query: &[(&str, String)]) -> String {
     let pages = total.div_ceil(page_size).max(1);
-    let link = |p: u64| {
-        let mut q: Vec<(&str, String)> = query.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
-        q.push(("page", p.to_string()));
-        format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+    let href = |extra: &[(&str, String)], skip_size: bool| {
+        let mut q: Vec<(&str, String)> = query
+            .iter()
+            .filter(|(k, v)| !v.is_empty() && !(skip_size && *k == "page_size"))
+            .cloned()
+            .collect();
+        q.extend(extra.iter().cloned());
+        html_escape(&format!(
+            "{base}?{}",
+            serde_urlencoded::to_string(&q).unwrap_or_default()
+        ))
     };
+    let link = |p: u64| href(&[("page", p.to_string())], false);
     let mut out = format!(
         "<div class=\"pager\"><span>共 {} 条，第 {page}/{pages} 页</span>",
         thousands(total)
     );
     if page > 1 {
-        out.push_str(&format!("<a href=\"{}\">上一页</a>", html_escape(&link(page - 1))));
+        out.push_str(&format!("<a href=\"{}\">上一页</a>", link(page - 1)));
     }
     let lo = page.saturating_sub(3).max(1);
     let hi = (page + 3).min(pages);
@@ -233,11 +250,23 @@ pub fn pager(total: u64, page: u64, page_size: u64, base: &str, query: &[(&str, 
         if p == page {
             out.push_str(&format!("<span class=\"cur\">{p}</span>"));
         } else {
-            out.push_str(&format!("<a href=\"{}\">{p}</a>", html_escape(&link(p))));
+            out.push_str(&format!("<a href=\"{}\">{p}</a>", link(p)));
         }
     }
     if page < pages {
-        out.push_str(&format!("<a href=\"{}\">下一页</a>", html_escape(&link(page + 1))));
+        out.push_str(&format!("<a href=\"{}\">下一页</a>", link(page + 1)));
+    }
+    if query.iter().any(|(k, _)| *k == "page_size") {
+        out.push_str("<span class=\"sizes\">每页");
+        for n in PAGE_SIZES {
+            if n == page_size {
+                out.push_str(&format!("<span class=\"cur\">{n}</span>"));
+            } else {
+                let to = href(&[("page_size", n.to_string())], true);
+                out.push_str(&format!("<a href=\"{to}\" title=\"每页显示{n}条\">{n}</a>"));
+            }
+        }
+        out.push_str("条</span>");
     }
     out.push_str("</div>");
     out
@@ -282,6 +311,24 @@ pub fn render(t: impl askama::Template) -> PageResult {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn pager_offers_page_sizes_only_to_lists_that_take_them() {
+        let plain = super::pager(45, 1, 20, "/x", &[("q", "a".into())]);
+        assert!(plain.contains("共 45 条，第 1/3 页") && !plain.contains("每页"));
+        let sized = super::pager(45, 2, 20, "/x", &[("q", "a".into()), ("page_size", String::new())]);
+        assert!(sized.contains("<span class=\"cur\">20</span>"), "{sized}");
+        assert!(
+            sized.contains("href=\"/x?q=a&amp;page_size=50\""),
+            "a size link starts at page 1: {sized}"
+        );
+        assert!(sized.contains("href=\"/x?q=a&amp;page=3\""), "{sized}");
+        let fifty = super::pager(45, 1, 50, "/x", &[("page_size", "50".into())]);
+        assert!(fifty.contains("共 45 条，第 1/1 页") && fifty.contains("<span class=\"cur\">50</span>"));
+        assert_eq!(super::page_size(Some(50), 20), 50);
+        assert_eq!(super::page_size(Some(7), 20), 20, "only the offered sizes");
+        assert_eq!(super::page_size(None, 30), 30);
+    }
+
     #[test]
     fn thousands_separators() {
         assert_eq!(super::thousands(0), "0");

@@ -63,6 +63,7 @@ pub struct ListQuery {
     department: Option<String>,
     active: Option<String>,
     page: Option<u64>,
+    page_size: Option<u64>,
     ok: Option<String>,
 }
 
@@ -78,7 +79,7 @@ pub async fn list(State(state): State<AppState>, WebUser(actor): WebUser, Query(
         department: lq.department.clone(),
         active,
         page: lq.page,
-        page_size: Some(20),
+        page_size: Some(super::page_size(lq.page_size, 20)),
     };
     let page = state.app.list_users(&actor, &query).await?;
     let now = state.app.now();
@@ -105,6 +106,7 @@ pub async fn list(State(state): State<AppState>, WebUser(actor): WebUser, Query(
         ("role", lq.role.clone().unwrap_or_default()),
         ("department", lq.department.clone().unwrap_or_default()),
         ("active", lq.active.clone().unwrap_or_default()),
+        ("page_size", lq.page_size.map(|n| n.to_string()).unwrap_or_default()),
     ];
     let depts = state.app.list_departments(&actor).await?;
     render(ListPage {
