@@ -227,7 +227,8 @@ pub fn pager(total: u64, page: u64, page_size: u64, base: &str, query: &[(&str, 
     let href = |extra: &[(&str, String)], skip_size: bool| {
         let mut q: Vec<(&str, String)> = query
             .iter()
-            .filter(|(k, v)| !v.is_empty() && !(skip_size && *k == "page_size"))
+            .filter(|(_, v)| !v.is_empty())
+            .filter(|(k, _)| !skip_size || *k != "page_size")
             .cloned()
             .collect();
         q.extend(extra.iter().cloned());
