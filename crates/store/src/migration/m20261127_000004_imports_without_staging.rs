@@ -23,11 +23,8 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table("import_staging").if_exists().to_owned())
             .await?;
-        for name in ["idx_objects_code", "idx_objects_scan"] {
-            m.drop_index(Index::drop().name(name).table("objects").to_owned())
-                .await?;
-        }
-        Ok(())
+        m.drop_index(Index::drop().name("idx_objects_scan").table("objects").to_owned())
+            .await
     }
 
     async fn down(&self, _m: &SchemaManager) -> Result<(), DbErr> {
