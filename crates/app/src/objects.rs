@@ -360,6 +360,22 @@ pub struct ActiveChange {
     pub reason: String,
 }
 
+impl ActiveChange {
+    /// The trimmed reason, once the change is checked against the entry's
+    /// current state; `what` names the entry (检查对象, 检查人员).
+    fn checked(&self, currently_active: bool, what: &str) -> Result<&str, AppError> {
+        let reason = self.reason.trim();
+        if reason.is_empty() || reason.chars().count() > 200 {
+            return Err(AppError::invalid("reason", "请填写停用或启用的原因（不超过200字）"));
+        }
+        if currently_active == self.active {
+            let state = if self.active { "已是启用状态" } else { "已停用" };
+            return Err(AppError::Conflict(format!("该{what}{state}")));
+        }
+        Ok(reason)
+    }
+}
+
 fn non_empty(s: &Option<String>) -> Option<String> {
     s.as_deref()
         .map(str::trim)
@@ -648,20 +664,7 @@ impl App {
     ) -> Result<ObjectView, AppError> {
         actor.require(Permission::ManageDirectories)?;
         let current = self.object_in_scope(actor, id).await?;
-        let reason = change.reason.trim();
-        if reason.is_empty() || reason.chars().count() > 200 {
-            return Err(AppError::invalid("reason", "请填写停用或启用的原因（不超过200字）"));
-        }
-        if current.active == change.active {
-            return Err(AppError::Conflict(
-                if change.active {
-                    "该检查对象已是启用状态"
-                } else {
-                    "该检查对象已停用"
-                }
-                .into(),
-            ));
-        }
+        let reason = change.checked(current.active, "检查对象")?;
         let dept = departments::by_id(self.store().conn(), current.department_id)
             .await?
             .ok_or_else(|| AppError::not_found("部门"))?;
@@ -961,20 +964,7 @@ impl App {
     ) -> Result<InspectorView, AppError> {
         actor.require(Permission::ManageDirectories)?;
         let current = self.inspector_in_scope(actor, id).await?;
-        let reason = change.reason.trim();
-        if reason.is_empty() || reason.chars().count() > 200 {
-            return Err(AppError::invalid("reason", "请填写停用或启用的原因（不超过200字）"));
-        }
-        if current.active == change.active {
-            return Err(AppError::Conflict(
-                if change.active {
-                    "该检查人员已是启用状态"
-                } else {
-                    "该检查人员已停用"
-                }
-                .into(),
-            ));
-        }
+        let reason = change.checked(current.active, "检查人员")?;
         let dept = departments::by_id(self.store().conn(), current.department_id)
             .await?
             .ok_or_else(|| AppError::not_found("部门"))?;
