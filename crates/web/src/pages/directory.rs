@@ -411,7 +411,23 @@ async fn entry_form(
     })
 }
 
-fn form_error(page: EntryFormPage) -> PageResult {
+/// The form again after a refused save: what was typed, each message under
+/// its field, status 422.
+async fn form_error(
+    state: &AppState,
+    actor: &Actor,
+    kind: ListKind,
+    editing: Option<i64>,
+    input: &EntryInput,
+    department: String,
+    e: &AppError,
+) -> PageResult {
+    let values: Vec<String> = columns(kind)
+        .iter()
+        .map(|c| input.fields.get(c.name).cloned().unwrap_or_default())
+        .collect();
+    let editing = editing.map(|id| (id, values.clone()));
+    let page = entry_form(state, actor, kind, editing, values, &column_errors(e), department).await?;
     Ok((http::StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
 }
 
@@ -444,22 +460,7 @@ async fn create_object(
     {
         Ok(o) => Ok(Redirect::to(&format!("/objects/{}?ok=created", o.id)).into_response()),
         Err(e @ (AppError::Validation { .. } | AppError::Forbidden(_))) => {
-            let values = columns(kind.into())
-                .iter()
-                .map(|c| input.fields.get(c.name).cloned().unwrap_or_default())
-                .collect();
-            form_error(
-                entry_form(
-                    &state,
-                    &f.actor,
-                    kind.into(),
-                    None,
-                    values,
-                    &column_errors(&e),
-                    department,
-                )
-                .await?,
-            )
+            form_error(&state, &f.actor, kind.into(), None, &input, department, &e).await
         }
         Err(e) => Err(e.into()),
     }
@@ -597,22 +598,7 @@ async fn update_object(
     match state.app.update_object(&f.actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/objects/{id}?ok=saved")).into_response()),
         Err(e @ (AppError::Validation { .. } | AppError::Forbidden(_))) => {
-            let values: Vec<String> = columns(kind)
-                .iter()
-                .map(|c| input.fields.get(c.name).cloned().unwrap_or_default())
-                .collect();
-            form_error(
-                entry_form(
-                    &state,
-                    &f.actor,
-                    kind,
-                    Some((id, values.clone())),
-                    values,
-                    &column_errors(&e),
-                    String::new(),
-                )
-                .await?,
-            )
+            form_error(&state, &f.actor, kind, Some(id), &input, String::new(), &e).await
         }
         Err(e) => Err(e.into()),
     }
@@ -801,11 +787,7 @@ async fn create_inspector(State(state): State<AppState>, f: WebForm<Vec<(String,
     match state.app.create_inspector(&f.actor, &input).await {
         Ok(i) => Ok(Redirect::to(&format!("/inspectors/{}?ok=created", i.id)).into_response()),
         Err(e @ (AppError::Validation { .. } | AppError::Forbidden(_))) => {
-            let values = columns(kind)
-                .iter()
-                .map(|c| input.fields.get(c.name).cloned().unwrap_or_default())
-                .collect();
-            form_error(entry_form(&state, &f.actor, kind, None, values, &column_errors(&e), String::new()).await?)
+            form_error(&state, &f.actor, kind, None, &input, String::new(), &e).await
         }
         Err(e) => Err(e.into()),
     }
@@ -890,22 +872,7 @@ async fn update_inspector(
     match state.app.update_inspector(&f.actor, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/inspectors/{id}?ok=saved")).into_response()),
         Err(e @ (AppError::Validation { .. } | AppError::Forbidden(_))) => {
-            let values: Vec<String> = columns(kind)
-                .iter()
-                .map(|c| input.fields.get(c.name).cloned().unwrap_or_default())
-                .collect();
-            form_error(
-                entry_form(
-                    &state,
-                    &f.actor,
-                    kind,
-                    Some((id, values.clone())),
-                    values,
-                    &column_errors(&e),
-                    String::new(),
-                )
-                .await?,
-            )
+            form_error(&state, &f.actor, kind, Some(id), &input, String::new(), &e).await
         }
         Err(e) => Err(e.into()),
     }
