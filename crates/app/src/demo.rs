@@ -112,6 +112,7 @@ pub struct DemoReport {
     pub users_added: usize,
     pub items_added: usize,
     pub directory_added: usize,
+    pub plans_added: usize,
 }
 
 impl App {
@@ -206,6 +207,7 @@ impl App {
         tx.commit().await.map_err(StoreError::from)?;
         report.items_added = self.load_demo_items().await?;
         report.directory_added = self.load_demo_directory().await?;
+        report.plans_added = self.load_demo_plans().await?;
         Ok(report)
     }
 }

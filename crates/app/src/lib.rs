@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod demo;
 mod demo_directory;
 mod demo_items;
+mod demo_plans;
 pub mod departments;
 pub mod error;
 pub mod home;
@@ -20,6 +21,7 @@ pub mod init;
 pub mod inspectors;
 pub mod items;
 pub mod objects;
+pub mod plans;
 pub mod settings;
 pub mod users;
 

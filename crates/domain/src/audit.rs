@@ -50,10 +50,17 @@ pub enum AuditAction {
     ConflictWithdrawn,
     IdNumberViewed,
     DirectoryExported,
+    PlanCreated,
+    PlanEdited,
+    PlanFiled,
+    PlanAcknowledged,
+    PlanReturned,
+    PlanPublished,
+    PlanAdjusted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 38] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::SystemInitialized,
         AuditAction::DemoLoaded,
         AuditAction::Login,
@@ -92,6 +99,13 @@ impl AuditAction {
         AuditAction::ConflictWithdrawn,
         AuditAction::IdNumberViewed,
         AuditAction::DirectoryExported,
+        AuditAction::PlanCreated,
+        AuditAction::PlanEdited,
+        AuditAction::PlanFiled,
+        AuditAction::PlanAcknowledged,
+        AuditAction::PlanReturned,
+        AuditAction::PlanPublished,
+        AuditAction::PlanAdjusted,
     ];
 
     pub fn code(self) -> &'static str {
@@ -135,6 +149,13 @@ impl AuditAction {
             ConflictWithdrawn => "conflict.withdrawn",
             IdNumberViewed => "personal.id_viewed",
             DirectoryExported => "directory.exported",
+            PlanCreated => "plan.created",
+            PlanEdited => "plan.edited",
+            PlanFiled => "plan.filed",
+            PlanAcknowledged => "plan.acknowledged",
+            PlanReturned => "plan.returned",
+            PlanPublished => "plan.published",
+            PlanAdjusted => "plan.adjusted",
         }
     }
 
@@ -179,6 +200,13 @@ impl AuditAction {
             ConflictWithdrawn => "撤销利害关系",
             IdNumberViewed => "查看完整身份证号",
             DirectoryExported => "导出名录",
+            PlanCreated => "新建年度抽查计划",
+            PlanEdited => "修改年度抽查计划",
+            PlanFiled => "报备年度抽查计划",
+            PlanAcknowledged => "确认计划报备",
+            PlanReturned => "退回年度抽查计划",
+            PlanPublished => "公开年度抽查计划",
+            PlanAdjusted => "调整年度抽查计划",
         }
     }
 

@@ -40,6 +40,12 @@ pub enum Permission {
     ViewDirectories,
     /// See a 身份证号 in full (each viewing is audited); everyone else sees it masked.
     ViewIdNumbers,
+    /// Read the 年度抽查计划 and 抽查任务 of the jurisdiction.
+    ViewPlans,
+    /// Write the department's 年度抽查计划 (draft, file, publish, adjust).
+    ManagePlans,
+    /// Acknowledge or return the plans subordinate departments file (报备).
+    ReviewPlans,
 }
 
 impl Role {
@@ -99,6 +105,14 @@ impl Role {
             ManageDirectories => matches!(self, Role::ProvinceAdmin | Role::DepartmentAdmin),
             ViewDirectories => !matches!(self, Role::Inspector | Role::Auditor),
             ViewIdNumbers => matches!(self, Role::ProvinceAdmin | Role::DepartmentAdmin),
+            ViewPlans => !matches!(self, Role::Inspector),
+            ManagePlans => matches!(self, Role::ProvinceAdmin | Role::DepartmentAdmin),
+            // The superior's answer to a filing is the unit's decision: its
+            // operator or its leaders may give it.
+            ReviewPlans => matches!(
+                self,
+                Role::ProvinceAdmin | Role::DepartmentAdmin | Role::Head | Role::DeputyHead
+            ),
         }
     }
 

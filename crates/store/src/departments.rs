@@ -193,3 +193,32 @@ pub async fn rename(db: &impl ConnectionTrait, id: i64, name: &str, active: bool
         .await?;
     Ok(())
 }
+
+/// The 归口部门 directly under a department (a city's counties, the province's cities).
+pub async fn subordinates_of(db: &impl ConnectionTrait, parent_id: i64) -> Result<Vec<DepartmentRow>, StoreError> {
+    Ok(department::Entity::find()
+        .filter(department::Column::ParentId.eq(parent_id))
+        .filter(department::Column::Kind.eq(DepartmentKind::Competent.code()))
+        .order_by_asc(department::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// The divisions directly under `parent_code` (a city's counties), by code:
+/// `(code, name)`.
+pub async fn divisions_under(
+    db: &impl ConnectionTrait,
+    parent_code: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(division::Entity::find()
+        .filter(division::Column::ParentCode.eq(parent_code))
+        .order_by_asc(division::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect())
+}

@@ -17,6 +17,8 @@ pub mod inspectors;
 pub mod items;
 mod migration;
 pub mod objects;
+pub mod plans;
+pub mod population;
 pub mod scope;
 pub mod sessions;
 #[cfg(feature = "testing")]

@@ -14,5 +14,8 @@ pub mod inspector_history;
 pub mod master_object;
 pub mod object;
 pub mod object_history;
+pub mod plan;
+pub mod plan_entry;
+pub mod plan_event;
 pub mod session;
 pub mod user;

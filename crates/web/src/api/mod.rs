@@ -10,6 +10,7 @@ mod directory;
 mod experts;
 mod home;
 mod items;
+mod plans;
 mod users;
 
 use crate::AppState;
@@ -45,6 +46,7 @@ impl Modify for BearerAuth {
 pub fn router() -> OpenApiRouter<AppState> {
     let r = OpenApiRouter::with_openapi(ApiDoc::openapi());
     let r = items::routes(r);
+    let r = plans::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);
     r.routes(routes!(auth::login))

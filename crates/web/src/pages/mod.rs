@@ -10,6 +10,8 @@ mod experts;
 mod home;
 mod items;
 mod login;
+mod plans;
+mod public;
 mod users;
 
 use crate::AppState;
@@ -49,6 +51,16 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("GET", "/imports/{job_id}"),
     ("GET", "/imports/{job_id}/status"),
     ("GET", "/imports/{job_id}/errors.xlsx"),
+    ("GET", "/plans/{plan_id}"),
+    ("POST", "/plans/{plan_id}/entries"),
+    ("GET", "/plans/{plan_id}/entries/{position}/edit"),
+    ("POST", "/plans/{plan_id}/entries/{position}"),
+    ("POST", "/plans/{plan_id}/entries/{position}/delete"),
+    ("POST", "/plans/{plan_id}/file"),
+    ("POST", "/plans/{plan_id}/acknowledge"),
+    ("POST", "/plans/{plan_id}/return"),
+    ("POST", "/plans/{plan_id}/publish"),
+    ("POST", "/plans/{plan_id}/adjust"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -82,6 +94,8 @@ pub fn router() -> Router<AppState> {
         .merge(items::router())
         .merge(experts::router())
         .merge(directory::router())
+        .merge(plans::router())
+        .merge(public::router())
 }
 
 pub struct MenuItem {
@@ -136,6 +150,12 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
         groups.push(MenuGroup {
             title: "一单两库",
             items: directories,
+        });
+    }
+    if actor.may(Permission::ViewPlans) {
+        groups.push(MenuGroup {
+            title: "抽查计划与任务",
+            items: vec![item("年度抽查计划", "/plans")],
         });
     }
     let mut system = Vec::new();

@@ -239,6 +239,14 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         )
         .await;
 
+    // Plans: 南岗's (another county) and 道里's own, both drafts of a year
+    // without demo plans.
+    let nangang_token = t.token("nangang_admin").await;
+    let (_, p) = t.post(&nangang_token, "/api/v1/plans", json!({"year": 2028})).await;
+    let other_plan = p["plan"]["id"].as_i64().unwrap().to_string();
+    let (_, p) = t.post(&county_admin, "/api/v1/plans", json!({"year": 2028})).await;
+    let own_plan = p["plan"]["id"].as_i64().unwrap().to_string();
+
     // For each path parameter: who asks, another county's value, an own value.
     let params: std::collections::HashMap<&str, (&String, String, String)> = [
         ("id", (&county_admin, other_user.to_string(), own_user.to_string())),
@@ -254,6 +262,7 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             (&county_admin, other_inspector.to_string(), own_inspector.to_string()),
         ),
         ("conflict_id", (&county_admin, other_conflict, own_conflict)),
+        ("plan_id", (&county_admin, other_plan, own_plan)),
         (
             "job_id",
             (
@@ -424,6 +433,9 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     );
     let (_, job) = t.import(&nangang, "企业", "230103", "a.csv", csv.into_bytes()).await;
     let other_job = job["job_id"].to_string();
+    let (s, plan) = t.post(&nangang, "/api/v1/plans", json!({"year": 2027})).await;
+    assert_eq!(s, StatusCode::CREATED, "{plan}");
+    let other_plan = plan["plan"]["id"].as_i64().unwrap().to_string();
     for (method, route) in spotcheck_web::PAGE_ID_ROUTES {
         let path = route
             .replace("{id}", &other_user.to_string())
@@ -433,7 +445,9 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             .replace("{object_id}", &other_object.to_string())
             .replace("{inspector_id}", &other_inspector.to_string())
             .replace("{conflict_id}", &other_conflict)
-            .replace("{job_id}", &other_job);
+            .replace("{job_id}", &other_job)
+            .replace("{plan_id}", &other_plan)
+            .replace("{position}", "1");
         assert!(
             !path.contains('{'),
             "page route {route} has a parameter this test does not know: extend it"

@@ -1,0 +1,113 @@
+//! The public site (一公开): pages and JSON without login. Only what the
+//! rules make public is served here, through the app's `public_*` use cases,
+//! which return nothing that is not public.
+
+use super::{PageResult, render, time_or_dash};
+use crate::AppState;
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use spotcheck_app::AppError;
+use spotcheck_app::plans::{PlanDetail, PlanSummary};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/public", get(|| async { Redirect::to("/public/plans") }))
+        .route("/public/plans", get(plans))
+        .route("/public/plans.json", get(plans_json))
+        .route("/public/plans/{file}", get(plan))
+}
+
+/// `12` → page of 12; `12.json` → its JSON.
+fn split_json(file: &str) -> Result<(i64, bool), AppError> {
+    let (id, json) = match file.strip_suffix(".json") {
+        Some(id) => (id, true),
+        None => (file, false),
+    };
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound("未找到该公开信息".into()))?;
+    Ok((id, json))
+}
+
+#[derive(Deserialize, Default)]
+pub struct YearQuery {
+    year: Option<String>,
+}
+
+impl YearQuery {
+    fn year(&self) -> Option<i32> {
+        self.year.as_deref().and_then(|y| y.trim().parse().ok())
+    }
+}
+
+struct PlanRow {
+    p: PlanSummary,
+    published_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "public_plans.html")]
+struct PlansPage {
+    platform: String,
+    rows: Vec<PlanRow>,
+    year: String,
+}
+
+async fn plans(State(state): State<AppState>, Query(q): Query<YearQuery>) -> PageResult {
+    let rows = state.app.public_plans(q.year()).await?;
+    render(PlansPage {
+        platform: state.app.settings().platform_name.clone(),
+        rows: rows
+            .into_iter()
+            .map(|p| PlanRow {
+                published_at: time_or_dash(p.published_at.as_ref()),
+                p,
+            })
+            .collect(),
+        year: q.year().map(|y| y.to_string()).unwrap_or_default(),
+    })
+}
+
+async fn plans_json(
+    State(state): State<AppState>,
+    Query(q): Query<YearQuery>,
+) -> Result<Json<Vec<PlanSummary>>, ApiError> {
+    Ok(Json(state.app.public_plans(q.year()).await?))
+}
+
+#[derive(Template)]
+#[template(path = "public_plan.html")]
+struct PlanPage {
+    platform: String,
+    d: PlanDetail,
+    published_at: String,
+}
+
+async fn plan(State(state): State<AppState>, Path(file): Path<String>) -> axum::response::Response {
+    let (id, json) = match split_json(&file) {
+        Ok(x) => x,
+        Err(e) => return crate::error::PageError::from(e).into_response(),
+    };
+    let d = match state.app.public_plan(id).await {
+        Ok(d) => d,
+        Err(e) if json => return ApiError(e).into_response(),
+        Err(e) => return crate::error::PageError::from(e).into_response(),
+    };
+    if json {
+        return Json(d).into_response();
+    }
+    let published_at = time_or_dash(d.plan.published_at.as_ref());
+    match render(PlanPage {
+        platform: state.app.settings().platform_name.clone(),
+        d,
+        published_at,
+    }) {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
