@@ -23,6 +23,7 @@ pub mod items;
 pub mod objects;
 pub mod plans;
 pub mod settings;
+pub mod tasks;
 pub mod users;
 
 pub use actor::{Actor, RequestMeta};

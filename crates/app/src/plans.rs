@@ -80,6 +80,8 @@ pub struct PlanSummary {
 /// One entry as shown.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct EntryView {
+    /// The entry's id (tasks are made from entries of published plans).
+    pub id: i64,
     pub position: i32,
     pub item_version_id: i64,
     pub item_code: String,
@@ -493,6 +495,7 @@ impl App {
             divisions.push(Term::new(d.as_str(), &name));
         }
         Ok(EntryView {
+            id: e.id,
             position: e.position,
             item_version_id: e.item_version_id,
             item_code: code,

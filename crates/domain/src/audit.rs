@@ -57,10 +57,15 @@ pub enum AuditAction {
     PlanReturned,
     PlanPublished,
     PlanAdjusted,
+    TaskCreated,
+    DrawCommitted,
+    DrawRevealed,
+    TaskListLocked,
+    TaskDispatched,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 50] = [
         AuditAction::SystemInitialized,
         AuditAction::DemoLoaded,
         AuditAction::Login,
@@ -106,6 +111,11 @@ impl AuditAction {
         AuditAction::PlanReturned,
         AuditAction::PlanPublished,
         AuditAction::PlanAdjusted,
+        AuditAction::TaskCreated,
+        AuditAction::DrawCommitted,
+        AuditAction::DrawRevealed,
+        AuditAction::TaskListLocked,
+        AuditAction::TaskDispatched,
     ];
 
     pub fn code(self) -> &'static str {
@@ -156,6 +166,11 @@ impl AuditAction {
             PlanReturned => "plan.returned",
             PlanPublished => "plan.published",
             PlanAdjusted => "plan.adjusted",
+            TaskCreated => "task.created",
+            DrawCommitted => "draw.committed",
+            DrawRevealed => "draw.revealed",
+            TaskListLocked => "task.list_locked",
+            TaskDispatched => "task.dispatched",
         }
     }
 
@@ -207,6 +222,11 @@ impl AuditAction {
             PlanReturned => "退回年度抽查计划",
             PlanPublished => "公开年度抽查计划",
             PlanAdjusted => "调整年度抽查计划",
+            TaskCreated => "新建抽查任务",
+            DrawCommitted => "锁定抽取（公布承诺）",
+            DrawRevealed => "揭晓抽取结果",
+            TaskListLocked => "确认锁定检查对象名单",
+            TaskDispatched => "派发检查对象名单",
         }
     }
 

@@ -46,6 +46,8 @@ pub enum Permission {
     ManagePlans,
     /// Acknowledge or return the plans subordinate departments file (报备).
     ReviewPlans,
+    /// Create the department's 抽查任务, draw their objects (lock, reveal) and dispatch them.
+    ManageTasks,
 }
 
 impl Role {
@@ -109,6 +111,7 @@ impl Role {
             ManagePlans => matches!(self, Role::ProvinceAdmin | Role::DepartmentAdmin),
             // The superior's answer to a filing is the unit's decision: its
             // operator or its leaders may give it.
+            ManageTasks => matches!(self, Role::ProvinceAdmin | Role::DepartmentAdmin),
             ReviewPlans => matches!(
                 self,
                 Role::ProvinceAdmin | Role::DepartmentAdmin | Role::Head | Role::DeputyHead

@@ -21,6 +21,7 @@ pub mod plans;
 pub mod population;
 pub mod scope;
 pub mod sessions;
+pub mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

@@ -59,3 +59,81 @@ fn condition(p: &Population<'_>) -> Condition {
 pub async fn count(db: &impl ConnectionTrait, p: &Population<'_>) -> Result<u64, StoreError> {
     Ok(object::Entity::find().filter(condition(p)).count(db).await?)
 }
+
+/// What the eligibility rules need of one object of the directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactsRow {
+    pub id: i64,
+    pub kind: String,
+    pub key_code: String,
+    pub name: String,
+    pub division_code: String,
+    pub risk_class: String,
+    pub abnormal: bool,
+    pub key_focus: bool,
+    pub serious_violation: bool,
+    pub complaints: i32,
+    pub active: bool,
+}
+
+type FactsTuple = (i64, String, String, String, String, String, bool, bool, bool, i32, bool);
+
+/// Every object of the item's kinds in a department's directory, active or
+/// not (an inactive one is listed as excluded with its reason), read by key
+/// in slices so that a directory of millions streams through bounded queries.
+pub async fn facts(
+    db: &impl ConnectionTrait,
+    department_id: i64,
+    kinds: &BTreeSet<ObjectKind>,
+) -> Result<Vec<FactsRow>, StoreError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    const SLICE: u64 = 20_000;
+    let kinds: Vec<&str> = kinds.iter().map(|k| k.code()).collect();
+    let mut out = Vec::new();
+    let mut after = 0i64;
+    loop {
+        let rows: Vec<FactsTuple> = object::Entity::find()
+            .select_only()
+            .columns([
+                object::Column::Id,
+                object::Column::Kind,
+                object::Column::KeyCode,
+                object::Column::Name,
+                object::Column::DivisionCode,
+                object::Column::RiskClass,
+                object::Column::Abnormal,
+                object::Column::KeyFocus,
+                object::Column::SeriousViolation,
+                object::Column::Complaints,
+                object::Column::Active,
+            ])
+            .filter(object::Column::DepartmentId.eq(department_id))
+            .filter(object::Column::Kind.is_in(kinds.clone()))
+            .filter(object::Column::Id.gt(after))
+            .order_by_asc(object::Column::Id)
+            .limit(SLICE)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let n = rows.len();
+        if let Some(last) = rows.last() {
+            after = last.0;
+        }
+        out.extend(rows.into_iter().map(|r| FactsRow {
+            id: r.0,
+            kind: r.1,
+            key_code: r.2,
+            name: r.3,
+            division_code: r.4,
+            risk_class: r.5,
+            abnormal: r.6,
+            key_focus: r.7,
+            serious_violation: r.8,
+            complaints: r.9,
+            active: r.10,
+        }));
+        if (n as u64) < SLICE {
+            return Ok(out);
+        }
+    }
+}

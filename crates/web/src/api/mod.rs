@@ -11,6 +11,7 @@ mod experts;
 mod home;
 mod items;
 mod plans;
+mod tasks;
 mod users;
 
 use crate::AppState;
@@ -47,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = OpenApiRouter::with_openapi(ApiDoc::openapi());
     let r = items::routes(r);
     let r = plans::routes(r);
+    let r = tasks::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);
     r.routes(routes!(auth::login))

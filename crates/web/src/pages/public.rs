@@ -20,6 +20,10 @@ pub fn router() -> Router<AppState> {
         .route("/public/plans", get(plans))
         .route("/public/plans.json", get(plans_json))
         .route("/public/plans/{file}", get(plan))
+        .route("/public/draws.json", get(draws_json))
+        .route("/public/draws/{file}", get(draw_json))
+        .route("/public/tasks.json", get(tasks_json))
+        .route("/public/tasks/{file}", get(task_json))
 }
 
 /// `12` → page of 12; `12.json` → its JSON.
@@ -110,4 +114,34 @@ async fn plan(State(state): State<AppState>, Path(file): Path<String>) -> axum::
         Ok(r) => r,
         Err(e) => e.into_response(),
     }
+}
+
+/// `/public/draws.json`: the URLs of every published draw record.
+async fn draws_json(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let urls = state.app.public_draw_urls().await?;
+    Ok(Json(serde_json::json!({"spec": "spotcheck-draw-v1", "draws": urls})))
+}
+
+/// `/public/draws/<draw_id>.json`: the record in the spec's format, exactly as
+/// stored (committed, then complete after the reveal).
+async fn draw_json(State(state): State<AppState>, Path(file): Path<String>) -> axum::response::Response {
+    let Some(draw_id) = file.strip_suffix(".json") else {
+        return ApiError(AppError::NotFound("抽取记录的地址应以 .json 结尾".into())).into_response();
+    };
+    match state.app.public_draw_json(draw_id).await {
+        Ok(body) => ([(http::header::CONTENT_TYPE, "application/json; charset=utf-8")], body).into_response(),
+        Err(e) => ApiError(e).into_response(),
+    }
+}
+
+async fn tasks_json(State(state): State<AppState>) -> Result<Json<Vec<spotcheck_app::tasks::TaskView>>, ApiError> {
+    Ok(Json(state.app.public_tasks().await?))
+}
+
+async fn task_json(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Json<spotcheck_app::tasks::TaskDetail>, ApiError> {
+    let (id, _) = split_json(&file)?;
+    Ok(Json(state.app.public_task(id).await?))
 }

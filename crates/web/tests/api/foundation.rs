@@ -247,6 +247,37 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     let (_, p) = t.post(&county_admin, "/api/v1/plans", json!({"year": 2028})).await;
     let own_plan = p["plan"]["id"].as_i64().unwrap().to_string();
 
+    // Tasks: the city's (above the county) and the county's own, from their
+    // published 2026 demo plans.
+    let task_of = |username: &'static str, code: &'static str| {
+        let t = &t;
+        async move {
+            let token = t.token(username).await;
+            let (_, plans) = t.get(&token, "/api/v1/plans?year=2026").await;
+            let plan = plans
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["department_code"] == code && p["status"]["code"] == "published")
+                .unwrap()["id"]
+                .as_i64()
+                .unwrap();
+            let (_, d) = t.get(&token, &format!("/api/v1/plans/{plan}")).await;
+            let (s, task) = t
+                .post(
+                    &token,
+                    "/api/v1/tasks",
+                    json!({"name": "辖区测试任务", "window_start": "2026-12-01", "window_end": "2026-12-20",
+                           "plan_entry_ids": [d["entries"][0]["id"]]}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{task}");
+            task["task"]["id"].as_i64().unwrap().to_string()
+        }
+    };
+    let other_task = task_of("hrb_admin", "230100").await;
+    let own_task = task_of("daoli_admin", "230102").await;
+
     // For each path parameter: who asks, another county's value, an own value.
     let params: std::collections::HashMap<&str, (&String, String, String)> = [
         ("id", (&county_admin, other_user.to_string(), own_user.to_string())),
@@ -263,6 +294,8 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         ),
         ("conflict_id", (&county_admin, other_conflict, own_conflict)),
         ("plan_id", (&county_admin, other_plan, own_plan)),
+        ("task_id", (&county_admin, other_task, own_task)),
+        ("position", (&county_admin, "1".to_string(), "1".to_string())),
         (
             "job_id",
             (

@@ -7,3 +7,4 @@ mod foundation;
 mod items;
 mod plans;
 mod support;
+mod tasks;

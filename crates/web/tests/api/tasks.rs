@@ -1,0 +1,372 @@
+//! 抽查任务 and the verifiable object draw: a task from a published plan,
+//! the eligibility preview, lock (commit, public at once), reveal, the public
+//! record verified by the spec's verifier, confirmation and dispatch; one
+//! commit for two simultaneous locks; 第十四条's two draws a year; a manual
+//! beacon; a reveal after a restart.
+
+use crate::support::TestApp;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use spotcheck_store::on_both_backends;
+use spotcheck_store::testing::TestDb;
+
+on_both_backends!(
+    a_task_from_a_published_plan_is_drawn_verifiably_and_dispatched,
+    two_simultaneous_locks_of_one_item_make_exactly_one_commit,
+    an_object_drawn_twice_this_year_is_excluded_from_a_third_task,
+    a_manual_beacon_is_revealed_with_a_value_of_the_announced_form,
+    a_reveal_resumes_after_a_restart_between_commit_and_reveal,
+);
+
+/// A published 2027 plan of 道里 with one 重点 item for enterprises at `ratio`; its entry id.
+async fn published_entry(t: &TestApp, ratio: &str) -> i64 {
+    let daoli = t.token("daoli_admin").await;
+    let harbin = t.token("hrb_admin").await;
+    let (_, items) = t.get(&daoli, "/api/v1/plans/items").await;
+    let key = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["category"]["code"] == "key" && i["object_kind"]["code"] == "enterprise")
+        .unwrap()
+        .clone();
+    let (s, p) = t.post(&daoli, "/api/v1/plans", json!({"year": 2027})).await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let id = p["plan"]["id"].as_i64().unwrap();
+    let (s, d) = t
+        .send(
+            "PUT",
+            &daoli,
+            &format!("/api/v1/plans/{id}/entries"),
+            json!({"entries": [{"item_version_id": key["version_id"], "ratio": ratio, "months": [5, 6]}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    for (token, step) in [(&daoli, "file"), (&harbin, "acknowledge"), (&daoli, "publish")] {
+        let (s, d) = t.post(token, &format!("/api/v1/plans/{id}/{step}"), json!({})).await;
+        assert_eq!(s, StatusCode::OK, "{step}: {d}");
+    }
+    d["entries"][0]["id"].as_i64().unwrap()
+}
+
+async fn new_task(t: &TestApp, token: &str, entry: i64, name: &str) -> i64 {
+    let (s, task) = t
+        .post(
+            token,
+            "/api/v1/tasks",
+            json!({"name": name, "kind": "双随机抽查", "window_start": "2027-05-10", "window_end": "2027-06-20",
+                   "plan_entry_ids": [entry]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{task}");
+    assert_eq!(task["task"]["status"]["code"], "draft");
+    task["task"]["id"].as_i64().unwrap()
+}
+
+async fn draws_list(t: &TestApp) -> Value {
+    t.http
+        .get(t.url("/public/draws.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn public_record(t: &TestApp, draw_id: &str) -> (StatusCode, Vec<u8>) {
+    let r = t
+        .http
+        .get(t.url(&format!("/public/draws/{draw_id}.json")))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.bytes().await.unwrap().to_vec())
+}
+
+async fn a_task_from_a_published_plan_is_drawn_verifiably_and_dispatched(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let daoli = t.token("daoli_admin").await;
+    let entry = published_entry(&t, "20%").await;
+    let id = new_task(&t, &daoli, entry, "2027年建筑业企业资质动态核查").await;
+
+    // The preview shows the strata and their quotas before anything is committed.
+    let (s, e) = t.get(&daoli, &format!("/api/v1/tasks/{id}/items/1/eligibility")).await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let eligible = e["eligible"].as_u64().unwrap();
+    let quota = e["total_quota"].as_u64().unwrap();
+    assert!(eligible > 10 && quota > 0 && quota < eligible, "{e}");
+    let list = draws_list(&t).await;
+    let before = list["draws"].as_array().unwrap().len();
+
+    // Others cannot lock: another county does not even see the task.
+    let nangang = t.token("nangang_admin").await;
+    let (s, _) = t
+        .post(
+            &nangang,
+            &format!("/api/v1/tasks/{id}/items/1/lock"),
+            json!({"beacon": "none"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let (s, d) = t
+        .post(
+            &daoli,
+            &format!("/api/v1/tasks/{id}/items/1/lock"),
+            json!({"beacon": "none"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let draw_id = d["draw_id"].as_str().unwrap().to_string();
+    assert!(d["warning"].as_str().unwrap().contains("未使用公共随机信标"));
+    // Public at once, without the reveal fields; listed in draws.json.
+    let (s, bytes) = public_record(&t, &draw_id).await;
+    assert_eq!(s, StatusCode::OK);
+    let committed: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(committed["spec"], "spotcheck-draw-v1");
+    assert_eq!(committed["commitment"], d["commitment"]);
+    assert!(
+        committed.get("seed").is_none() && committed.get("nonce").is_none(),
+        "{committed}"
+    );
+    let list = draws_list(&t).await;
+    assert_eq!(list["draws"].as_array().unwrap().len(), before + 1);
+    assert!(
+        list["draws"]
+            .as_array()
+            .unwrap()
+            .contains(&json!(format!("/public/draws/{draw_id}.json")))
+    );
+    // Locked once: the same item cannot be drawn again.
+    let (s, _) = t
+        .post(
+            &daoli,
+            &format!("/api/v1/tasks/{id}/items/1/lock"),
+            json!({"beacon": "none"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    // Not confirmable before the reveal.
+    let (s, _) = t.post(&daoli, &format!("/api/v1/tasks/{id}/confirm"), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+
+    let (s, task) = t
+        .post(&daoli, &format!("/api/v1/tasks/{id}/items/1/reveal"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{task}");
+    let drawn = task["items"][0]["drawn"].as_array().unwrap().clone();
+    assert_eq!(drawn.len() as u64, quota);
+    assert!(
+        drawn.iter().all(|o| !o["executing_unit"].as_str().unwrap().is_empty()),
+        "{task}"
+    );
+
+    // The complete record verifies with the spec's verifier and names the same objects.
+    let (_, bytes) = public_record(&t, &draw_id).await;
+    let verified = spotcheck_draw::verify_bytes(&bytes).expect("the published record verifies");
+    let _ = verified;
+    let record: Value = serde_json::from_slice(&bytes).unwrap();
+    let mut selected: Vec<String> = record["result"]["strata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["selected"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_string())
+        })
+        .collect();
+    let mut listed: Vec<String> = drawn.iter().map(|o| o["code"].as_str().unwrap().to_string()).collect();
+    selected.sort();
+    listed.sort();
+    assert_eq!(selected, listed);
+
+    let (s, task) = t.post(&daoli, &format!("/api/v1/tasks/{id}/confirm"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{task}");
+    assert_eq!(task["task"]["status"]["code"], "list_locked");
+    let (s, task) = t.post(&daoli, &format!("/api/v1/tasks/{id}/dispatch"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{task}");
+    assert_eq!(task["task"]["status"]["code"], "dispatched");
+    let (s, _) = t.post(&daoli, &format!("/api/v1/tasks/{id}/dispatch"), json!({})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    // The public task shows the drawn objects by name and code.
+    let public: Value = t
+        .http
+        .get(t.url(&format!("/public/tasks/{id}.json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(public["items"][0]["drawn"].as_array().unwrap().len() as u64, quota);
+    // Every step is audited.
+    let admin = t.token("hlj_admin").await;
+    for action in [
+        "task.created",
+        "draw.committed",
+        "draw.revealed",
+        "task.list_locked",
+        "task.dispatched",
+    ] {
+        let (_, audit) = t.get(&admin, &format!("/api/v1/audit?action={action}")).await;
+        assert!(audit["total"].as_u64().unwrap() >= 1, "{action}");
+    }
+}
+
+async fn two_simultaneous_locks_of_one_item_make_exactly_one_commit(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let daoli = t.token("daoli_admin").await;
+    let entry = published_entry(&t, "20%").await;
+    let id = new_task(&t, &daoli, entry, "并发锁定测试").await;
+    let path = format!("/api/v1/tasks/{id}/items/1/lock");
+    let body = json!({"beacon": "none"});
+    let (a, b) = tokio::join!(t.post(&daoli, &path, body.clone()), t.post(&daoli, &path, body.clone()));
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT], "{a:?} {b:?}");
+    let (_, task) = t.get(&daoli, &format!("/api/v1/tasks/{id}")).await;
+    let draw_id = task["items"][0]["draw"]["draw_id"].as_str().unwrap().to_string();
+    let list = draws_list(&t).await;
+    let mine = list["draws"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| {
+            u.as_str()
+                .unwrap()
+                .contains(&format!("{}-", task["task"]["code"].as_str().unwrap()))
+        })
+        .count();
+    assert_eq!(mine, 1, "{list}");
+    let winner = if a.0 == StatusCode::CREATED { &a.1 } else { &b.1 };
+    assert_eq!(winner["draw_id"], draw_id.as_str());
+}
+
+async fn an_object_drawn_twice_this_year_is_excluded_from_a_third_task(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let daoli = t.token("daoli_admin").await;
+    let entry = published_entry(&t, "100%").await;
+    let mut drawn_total = 0;
+    for n in 1..=2 {
+        let id = new_task(&t, &daoli, entry, &format!("全覆盖检查第{n}轮")).await;
+        let (s, d) = t
+            .post(
+                &daoli,
+                &format!("/api/v1/tasks/{id}/items/1/lock"),
+                json!({"beacon": "none"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        let (s, task) = t
+            .post(&daoli, &format!("/api/v1/tasks/{id}/items/1/reveal"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{task}");
+        drawn_total = task["items"][0]["drawn"].as_array().unwrap().len();
+    }
+    assert!(drawn_total > 0);
+    // A third task: every object drawn twice is excluded, with the reason.
+    let id = new_task(&t, &daoli, entry, "全覆盖检查第3轮").await;
+    let (_, e) = t.get(&daoli, &format!("/api/v1/tasks/{id}/items/1/eligibility")).await;
+    assert_eq!(e["eligible"], 0, "{e}");
+    let twice: Vec<&Value> = e["excluded_sample"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["reason"] == "本年度已被双随机抽查2次（第十四条）")
+        .collect();
+    assert!(twice.len() >= drawn_total.min(200), "{e}");
+    // Locking it publishes a record whose strata are all excluded: nothing to draw.
+    let (s, d) = t
+        .post(
+            &daoli,
+            &format!("/api/v1/tasks/{id}/items/1/lock"),
+            json!({"beacon": "none"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let (_, bytes) = public_record(&t, d["draw_id"].as_str().unwrap()).await;
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.contains("本年度已被双随机抽查2次"),
+        "the public record names the reason"
+    );
+}
+
+async fn a_manual_beacon_is_revealed_with_a_value_of_the_announced_form(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let daoli = t.token("daoli_admin").await;
+    let entry = published_entry(&t, "20%").await;
+    let id = new_task(&t, &daoli, entry, "以福彩3D开奖号码为信标").await;
+    let (s, body) = t
+        .post(
+            &daoli,
+            &format!("/api/v1/tasks/{id}/items/1/lock"),
+            json!({"beacon": "manual", "source": "随便"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let source = "中国福利彩票3D 2027-05-12 开奖号码（三位数字，以单个空格分隔）";
+    let (s, d) = t
+        .post(
+            &daoli,
+            &format!("/api/v1/tasks/{id}/items/1/lock"),
+            json!({"beacon": "manual", "source": source}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    assert_eq!(d["beacon_source"], source);
+    assert_eq!(d["warning"], Value::Null);
+    let (s, body) = t
+        .post(
+            &daoli,
+            &format!("/api/v1/tasks/{id}/items/1/reveal"),
+            json!({"value": "375"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (s, task) = t
+        .post(
+            &daoli,
+            &format!("/api/v1/tasks/{id}/items/1/reveal"),
+            json!({"value": "3 7 5"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{task}");
+    let (_, bytes) = public_record(&t, d["draw_id"].as_str().unwrap()).await;
+    spotcheck_draw::verify_bytes(&bytes).expect("verifies");
+    let record: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(record["beacon"], "3 7 5");
+}
+
+async fn a_reveal_resumes_after_a_restart_between_commit_and_reveal(db: &TestDb) {
+    let draw_id;
+    let id;
+    {
+        let t = TestApp::spawn(db).await;
+        let daoli = t.token("daoli_admin").await;
+        let entry = published_entry(&t, "20%").await;
+        id = new_task(&t, &daoli, entry, "重启后揭晓").await;
+        let (s, d) = t
+            .post(
+                &daoli,
+                &format!("/api/v1/tasks/{id}/items/1/lock"),
+                json!({"beacon": "none"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{d}");
+        draw_id = d["draw_id"].as_str().unwrap().to_string();
+    }
+    // A new process on the same database and key.
+    let t = TestApp::spawn(db).await;
+    let daoli = t.token("daoli_admin").await;
+    let (s, task) = t
+        .post(&daoli, &format!("/api/v1/tasks/{id}/items/1/reveal"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{task}");
+    let (_, bytes) = public_record(&t, &draw_id).await;
+    spotcheck_draw::verify_bytes(&bytes).expect("the resumed reveal verifies against the commitment published before");
+}
