@@ -113,6 +113,7 @@ pub struct DemoReport {
     pub items_added: usize,
     pub directory_added: usize,
     pub plans_added: usize,
+    pub tasks_added: usize,
 }
 
 impl App {
@@ -208,6 +209,7 @@ impl App {
         report.items_added = self.load_demo_items().await?;
         report.directory_added = self.load_demo_directory().await?;
         report.plans_added = self.load_demo_plans().await?;
+        report.tasks_added = self.load_demo_tasks().await?;
         Ok(report)
     }
 }

@@ -324,3 +324,113 @@ impl App {
         Ok(())
     }
 }
+
+/// The demo's tasks, run through the use cases as the departments' operators
+/// would: a double-random task of 哈尔滨市 drawn and dispatched, and a joint
+/// task of 哈尔滨市 with 道里区 drawn and locked. Their draws name no beacon
+/// (`none`, with the record's warning): a demo cannot name a future public
+/// random value and wait for it. Every record verifies with the spec.
+impl App {
+    pub(crate) async fn load_demo_tasks(&self) -> Result<usize, AppError> {
+        let db = self.store().conn();
+        let Some(harbin) = self.demo_actor("hrb_admin").await? else {
+            return Ok(0);
+        };
+        if !spotcheck_store::tasks::list_in(db, &harbin.jurisdiction())
+            .await?
+            .is_empty()
+        {
+            return Ok(0);
+        }
+        let Some(daoli) = self.demo_actor("daoli_admin").await? else {
+            return Ok(0);
+        };
+        let entries = |dept: i64| async move {
+            let versions = plans::versions(self.store().conn(), dept, 2026).await?;
+            let Some(p) = versions.into_iter().rev().find(|p| p.status == PlanStatus::Published) else {
+                return Ok::<Vec<i64>, AppError>(Vec::new());
+            };
+            Ok(plans::entries(self.store().conn(), p.id)
+                .await?
+                .into_iter()
+                .map(|e| e.id)
+                .collect())
+        };
+        let harbin_entries = entries(harbin.department.id).await?;
+        let daoli_entries = entries(daoli.department.id).await?;
+        if harbin_entries.len() < 2 || daoli_entries.is_empty() {
+            return Ok(0);
+        }
+        let none = crate::tasks::LockInput {
+            beacon: "none".into(),
+            source: String::new(),
+        };
+        let single = self
+            .create_task(
+                &harbin,
+                &crate::tasks::NewTaskInput {
+                    name: "2026年冬季建筑施工安全生产许可证动态核查".into(),
+                    kind: "double_random".into(),
+                    window_start: "2026-12-01".into(),
+                    window_end: "2026-12-25".into(),
+                    team_size: Some(2),
+                    plan_entry_ids: vec![harbin_entries[0]],
+                    participants: Vec::new(),
+                },
+            )
+            .await?;
+        let id = single.task.id;
+        for item in &single.items {
+            self.lock_task_item(&harbin, id, item.position, &none).await?;
+            self.reveal_task_item(&harbin, id, item.position, &Default::default())
+                .await?;
+        }
+        self.confirm_task_list(&harbin, id).await?;
+        self.dispatch_task(&harbin, id).await?;
+        let joint = self
+            .create_task(
+                &harbin,
+                &crate::tasks::NewTaskInput {
+                    name: "2026年房屋建筑工程质量安全联合抽查".into(),
+                    kind: "joint".into(),
+                    window_start: "2026-12-07".into(),
+                    window_end: "2026-12-28".into(),
+                    team_size: Some(3),
+                    plan_entry_ids: vec![harbin_entries[1]],
+                    participants: vec![crate::tasks::ParticipantInput {
+                        department_code: daoli.department.code.as_str().to_string(),
+                        plan_entry_ids: vec![daoli_entries[0]],
+                    }],
+                },
+            )
+            .await?;
+        for item in &joint.items {
+            self.lock_task_item(&harbin, joint.task.id, item.position, &none)
+                .await?;
+            self.reveal_task_item(&harbin, joint.task.id, item.position, &Default::default())
+                .await?;
+        }
+        self.confirm_task_list(&harbin, joint.task.id).await?;
+        Ok(2)
+    }
+
+    /// A demo account acting from the command line.
+    async fn demo_actor(&self, username: &str) -> Result<Option<crate::Actor>, AppError> {
+        let db = self.store().conn();
+        let Some(user) = spotcheck_store::users::by_username(db, username).await? else {
+            return Ok(None);
+        };
+        let Some(department) = departments::by_id(db, user.department_id).await? else {
+            return Ok(None);
+        };
+        Ok(Some(crate::Actor {
+            user,
+            department,
+            session: String::new(),
+            session_kind: "cli".into(),
+            stage: "full".into(),
+            csrf_token: String::new(),
+            meta: RequestMeta::cli(),
+        }))
+    }
+}

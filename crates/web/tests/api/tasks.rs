@@ -16,6 +16,7 @@ on_both_backends!(
     an_object_drawn_twice_this_year_is_excluded_from_a_third_task,
     a_manual_beacon_is_revealed_with_a_value_of_the_announced_form,
     a_reveal_resumes_after_a_restart_between_commit_and_reveal,
+    every_record_the_demo_lists_verifies,
 );
 
 /// A published 2027 plan of 道里 with one 重点 item for enterprises at `ratio`; its entry id.
@@ -369,4 +370,44 @@ async fn a_reveal_resumes_after_a_restart_between_commit_and_reveal(db: &TestDb)
     assert_eq!(s, StatusCode::OK, "{task}");
     let (_, bytes) = public_record(&t, &draw_id).await;
     spotcheck_draw::verify_bytes(&bytes).expect("the resumed reveal verifies against the commitment published before");
+}
+
+async fn every_record_the_demo_lists_verifies(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let list = draws_list(&t).await;
+    let urls = list["draws"].as_array().unwrap();
+    assert!(
+        urls.len() >= 3,
+        "the demo has a dispatched task and a joint task: {list}"
+    );
+    for url in urls {
+        let bytes = t
+            .http
+            .get(t.url(url.as_str().unwrap()))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        spotcheck_draw::verify_bytes(&bytes).unwrap_or_else(|e| panic!("{url}: {e}"));
+    }
+    let tasks: Value = t
+        .http
+        .get(t.url("/public/tasks.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"]["code"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"joint") && kinds.contains(&"double_random"), "{tasks}");
+    // Loading the demo again adds no task.
+    assert_eq!(t.app.load_demo().await.unwrap().tasks_added, 0);
 }
