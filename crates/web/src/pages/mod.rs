@@ -12,6 +12,7 @@ mod items;
 mod login;
 mod plans;
 mod public;
+mod tasks;
 mod users;
 
 use crate::AppState;
@@ -61,6 +62,11 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/plans/{plan_id}/return"),
     ("POST", "/plans/{plan_id}/publish"),
     ("POST", "/plans/{plan_id}/adjust"),
+    ("GET", "/tasks/{task_id}"),
+    ("POST", "/tasks/{task_id}/items/{position}/lock"),
+    ("POST", "/tasks/{task_id}/items/{position}/reveal"),
+    ("POST", "/tasks/{task_id}/confirm"),
+    ("POST", "/tasks/{task_id}/dispatch"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -96,6 +102,7 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(plans::router())
         .merge(public::router())
+        .merge(tasks::router())
 }
 
 pub struct MenuItem {
@@ -155,7 +162,7 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
     if actor.may(Permission::ViewPlans) {
         groups.push(MenuGroup {
             title: "抽查计划与任务",
-            items: vec![item("年度抽查计划", "/plans")],
+            items: vec![item("年度抽查计划", "/plans"), item("抽查任务", "/tasks")],
         });
     }
     let mut system = Vec::new();

@@ -469,6 +469,21 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     let (s, plan) = t.post(&nangang, "/api/v1/plans", json!({"year": 2027})).await;
     assert_eq!(s, StatusCode::CREATED, "{plan}");
     let other_plan = plan["plan"]["id"].as_i64().unwrap().to_string();
+    // A task of the city, above the county: not the county's to see.
+    let harbin = t.token("hrb_admin").await;
+    let (_, plans) = t.get(&harbin, "/api/v1/plans?year=2026&department=230100").await;
+    let plan_id = plans[0]["id"].as_i64().unwrap();
+    let (_, d) = t.get(&harbin, &format!("/api/v1/plans/{plan_id}")).await;
+    let (s, task) = t
+        .post(
+            &harbin,
+            "/api/v1/tasks",
+            json!({"name": "市级任务", "window_start": "2026-12-01", "window_end": "2026-12-20",
+                   "plan_entry_ids": [d["entries"][0]["id"]]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{task}");
+    let other_task = task["task"]["id"].as_i64().unwrap().to_string();
     for (method, route) in spotcheck_web::PAGE_ID_ROUTES {
         let path = route
             .replace("{id}", &other_user.to_string())
@@ -480,6 +495,7 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             .replace("{conflict_id}", &other_conflict)
             .replace("{job_id}", &other_job)
             .replace("{plan_id}", &other_plan)
+            .replace("{task_id}", &other_task)
             .replace("{position}", "1");
         assert!(
             !path.contains('{'),

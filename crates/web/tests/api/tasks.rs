@@ -17,6 +17,7 @@ on_both_backends!(
     a_manual_beacon_is_revealed_with_a_value_of_the_announced_form,
     a_reveal_resumes_after_a_restart_between_commit_and_reveal,
     every_record_the_demo_lists_verifies,
+    the_task_pages_run_a_draw_from_plan_to_dispatch,
 );
 
 /// A published 2027 plan of 道里 with one 重点 item for enterprises at `ratio`; its entry id.
@@ -410,4 +411,88 @@ async fn every_record_the_demo_lists_verifies(db: &TestDb) {
     assert!(kinds.contains(&"joint") && kinds.contains(&"double_random"), "{tasks}");
     // Loading the demo again adds no task.
     assert_eq!(t.app.load_demo().await.unwrap().tasks_added, 0);
+}
+
+async fn the_task_pages_run_a_draw_from_plan_to_dispatch(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let entry = published_entry(&t, "20%").await;
+    let mut b = t.browser("daoli_admin").await;
+    b.refresh_csrf("/tasks").await;
+    let html = b.get("/tasks").await.text().await.unwrap();
+    assert!(
+        html.contains("新建双随机抽查任务") && html.contains("2027年度计划第1版"),
+        "{html}"
+    );
+    // A window outside the plan's year is refused on the page.
+    let entry = entry.to_string();
+    let r = b
+        .form(
+            "/tasks",
+            &[
+                ("name", "页面任务"),
+                ("plan_entry_ids", &entry),
+                ("window_start", "2026-05-01"),
+                ("window_end", "2026-05-30"),
+                ("team_size", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("不在计划年度2027年内"));
+    let r = b
+        .form(
+            "/tasks",
+            &[
+                ("name", "页面任务"),
+                ("plan_entry_ids", &entry),
+                ("window_start", "2027-05-01"),
+                ("window_end", "2027-05-30"),
+                ("team_size", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = location
+        .trim_start_matches("/tasks/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let html = b.get(&location).await.text().await.unwrap();
+    assert!(
+        html.contains("可抽取对象（尚未提交）") && html.contains("锁定抽取"),
+        "{html}"
+    );
+    let r = b
+        .form(
+            &format!("/tasks/{id}/items/1/lock"),
+            &[("beacon", "manual"), ("source", "")],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a manual beacon needs its description"
+    );
+    let r = b
+        .form(
+            &format!("/tasks/{id}/items/1/lock"),
+            &[("beacon", "none"), ("source", "")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = b.get(&format!("/tasks/{id}")).await.text().await.unwrap();
+    assert!(html.contains("未使用公共随机信标") && html.contains("揭晓"), "{html}");
+    let r = b.form(&format!("/tasks/{id}/items/1/reveal"), &[("value", "")]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = b.get(&format!("/tasks/{id}")).await.text().await.unwrap();
+    assert!(html.contains("抽中的检查对象") && html.contains("确认名单"), "{html}");
+    let r = b.form(&format!("/tasks/{id}/confirm"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = b.form(&format!("/tasks/{id}/dispatch"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = b.get(&format!("/tasks/{id}?ok=dispatched")).await.text().await.unwrap();
+    assert!(html.contains("已派发"), "{html}");
 }
