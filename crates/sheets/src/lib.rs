@@ -34,9 +34,9 @@
 //! # }
 //! ```
 //!
-//! Formats are recognised by content, not by name: xlsx (streamed with
-//! calamine's cell reader), xls and ods (read whole; xls holds at most 65,536
-//! rows), csv (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK;
+//! Formats are recognised by content, not by name: xlsx (streamed by our own
+//! reader, its shared strings in a temporary file: `xlsx.rs` says why), xls
+//! and ods (read whole by calamine; xls holds at most 65,536 rows), csv (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK;
 //! comma, tab or semicolon). Every message meant for users is Chinese.
 
 mod csv_source;
@@ -45,6 +45,7 @@ mod error;
 mod read;
 mod validate;
 mod write;
+mod xlsx;
 
 pub use detect::Format;
 pub use error::SheetError;

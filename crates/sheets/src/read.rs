@@ -691,34 +691,22 @@ fn produce(format: Format, path: &Path, kind: ListKind, tx: &SyncSender<Msg>) ->
     }
 }
 
-fn xlsx_error(e: XlsxError) -> SheetError {
-    match e {
-        XlsxError::Password => SheetError::Password,
-        XlsxError::Io(e) => SheetError::Io(e),
-        XlsxError::Zip(e) => SheetError::Corrupt {
-            detail: format!("压缩内容无法解压：{e}"),
-        },
-        other => SheetError::Corrupt {
-            detail: format!("工作表内容无法解析：{other}"),
-        },
-    }
-}
-
 fn open_buffered(path: &Path) -> Result<BufReader<File>, SheetError> {
     Ok(BufReader::with_capacity(1 << 16, File::open(path)?))
 }
 
 fn produce_xlsx(path: &Path, kind: ListKind, tx: &SyncSender<Msg>) -> Result<(), SheetError> {
-    let mut workbook: Xlsx<_> = Xlsx::new(open_buffered(path)?).map_err(xlsx_error)?;
-    let sheet = choose_sheet(workbook.sheets_metadata(), kind)?;
-    let mut cells = workbook.worksheet_cells_reader(&sheet).map_err(xlsx_error)?;
+    let mut workbook = crate::xlsx::Workbook::open(path)?;
+    let sheet = choose_sheet(&workbook.sheets(), kind)?;
+    let strings = workbook.shared_strings()?;
+    let mut cells = workbook.cells(&sheet, strings)?;
     let last_row = cells.dimensions().end.0;
     let fraction = |row: u32| (last_row > 0).then(|| (f64::from(row) / f64::from(last_row)).min(1.0));
     let mut asm = Assembler::new(kind, tx, sheet.clone(), None);
     let mut current: Option<u32> = None;
     let mut row_cells: Vec<(u32, RawCell)> = Vec::new();
-    while let Some(cell) = cells.next_cell_with_formula_metadata().map_err(xlsx_error)? {
-        let (r, c) = cell.pos;
+    while let Some(cell) = cells.next_cell()? {
+        let (r, c) = (cell.row, cell.col);
         if current != Some(r) {
             if let Some(prev) = current
                 && asm.row(prev, std::mem::take(&mut row_cells), fraction(prev))? == Flow::Stop
@@ -727,7 +715,7 @@ fn produce_xlsx(path: &Path, kind: ListKind, tx: &SyncSender<Msg>) -> Result<(),
             }
             current = Some(r);
         }
-        let raw = cell_text(Data::from(cell.value), cell.formula.is_some());
+        let raw = cell_text(cell.value, cell.formula);
         if !raw.is_blank() {
             row_cells.push((c, raw));
         }

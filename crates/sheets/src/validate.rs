@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
-use calamine::{Dimensions, Reader, Xlsx};
+use calamine::Dimensions;
 use spotcheck_domain::directory::{CellError, ListKind, Record, RowContext, columns, trim_cell, validate_row};
 
 use crate::detect::Format;
@@ -201,13 +201,9 @@ impl Validation<'_> {
 }
 
 fn read_xlsx_merges(path: &Path, sheet: &str) -> Vec<Dimensions> {
-    let Ok(file) = std::fs::File::open(path) else {
-        return Vec::new();
-    };
-    let Ok(mut workbook) = Xlsx::new(std::io::BufReader::new(file)) else {
-        return Vec::new();
-    };
-    workbook.merge_cells_by_sheet_name(sheet).unwrap_or_default()
+    crate::xlsx::Workbook::open(path)
+        .and_then(|mut workbook| workbook.merges(sheet))
+        .unwrap_or_default()
 }
 
 impl Iterator for Validation<'_> {
