@@ -101,7 +101,7 @@ fn xml_of<'a>(zip: &'a mut Zip, names: &HashMap<String, String>, path: &str) -> 
 }
 
 fn attr(e: &BytesStart, name: &str) -> Result<Option<String>, SheetError> {
-    match e.try_get_attribute(name).map_err(|e| bad(e))? {
+    match e.try_get_attribute(name).map_err(bad)? {
         None => Ok(None),
         Some(a) => Ok(Some(
             a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -114,7 +114,7 @@ fn attr(e: &BytesStart, name: &str) -> Result<Option<String>, SheetError> {
 /// The value of an attribute whose local name is `local` (`r:id` and the like).
 fn attr_local(e: &BytesStart, local: &str) -> Result<Option<String>, SheetError> {
     for a in e.attributes().with_checks(false) {
-        let a = a.map_err(|e| bad(e))?;
+        let a = a.map_err(bad)?;
         if a.key.local_name().as_ref() == local {
             return Ok(Some(
                 a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
@@ -666,7 +666,7 @@ impl Cells<'_> {
             self.buf.clear();
             let tag = match self.xml.read_event_into(&mut self.buf).map_err(xml_error)? {
                 Event::Start(e) => match e.local_name().as_ref() {
-                    "row" => Tag::Row(match e.try_get_attribute("r").map_err(|e| bad(e))? {
+                    "row" => Tag::Row(match e.try_get_attribute("r").map_err(bad)? {
                         Some(r) => Some(
                             row_and_column(&r.value)
                                 .ok_or_else(|| bad(format!("行号{}无效", r.value)))?
@@ -677,7 +677,7 @@ impl Cells<'_> {
                     "c" => {
                         let (mut pos, mut style, mut typ) = (None, None, CellType::Number);
                         for a in e.attributes().with_checks(false) {
-                            let a = a.map_err(|e| bad(e))?;
+                            let a = a.map_err(bad)?;
                             match a.key.as_ref() {
                                 "r" => {
                                     pos = Some(cell_ref(&a.value).ok_or_else(|| bad(format!("单元格{}无效", a.value)))?)
