@@ -8,6 +8,7 @@ mod m20261127_000001_foundation;
 mod m20261127_000002_items;
 mod m20261127_000003_directories;
 mod m20261127_000004_imports_without_staging;
+mod m20261128_000006_messages;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_items::Migration),
             Box::new(m20261127_000003_directories::Migration),
             Box::new(m20261127_000004_imports_without_staging::Migration),
+            Box::new(m20261128_000006_messages::Migration),
         ]
     }
 }
