@@ -19,7 +19,9 @@ pub mod import;
 pub mod init;
 pub mod inspectors;
 pub mod items;
+pub mod messages;
 pub mod objects;
+pub mod outbound;
 pub mod settings;
 pub mod users;
 
