@@ -10,6 +10,7 @@ mod directory;
 mod experts;
 mod home;
 mod items;
+mod messages;
 mod users;
 
 use crate::AppState;
@@ -47,6 +48,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = items::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);
+    let r = messages::routes(r);
     r.routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))

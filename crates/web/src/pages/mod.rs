@@ -10,6 +10,7 @@ mod experts;
 mod home;
 mod items;
 mod login;
+pub(crate) mod messages;
 mod users;
 
 use crate::AppState;
@@ -49,6 +50,8 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("GET", "/imports/{job_id}"),
     ("GET", "/imports/{job_id}/status"),
     ("GET", "/imports/{job_id}/errors.xlsx"),
+    ("GET", "/messages/{message_id}/open"),
+    ("POST", "/messages/{message_id}/read"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -79,6 +82,10 @@ pub fn router() -> Router<AppState> {
         .route("/audit/export.csv", get(audit::export))
         .route("/audit/verify", post(audit::verify))
         .route("/audit/{seq}", get(audit::show))
+        .route("/messages", get(messages::list))
+        .route("/messages/read-all", post(messages::mark_all_read))
+        .route("/messages/{message_id}/open", get(messages::open))
+        .route("/messages/{message_id}/read", post(messages::mark_read))
         .merge(items::router())
         .merge(experts::router())
         .merge(directory::router())
@@ -105,6 +112,10 @@ pub struct Frame {
     pub menu: Vec<MenuGroup>,
     pub crumbs: Vec<(String, Option<String>)>,
     pub notice: Option<String>,
+    /// Open 待办 of the user, for the top bar (None on pages before the user is fully logged in).
+    pub todo: Option<u64>,
+    /// Unread 站内消息 of the user.
+    pub unread: Option<u64>,
 }
 
 /// The menu a role may use, grouped as the rules' chapters. Entries appear
@@ -124,7 +135,7 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
     }
     let mut groups = vec![MenuGroup {
         title: "工作台",
-        items: vec![item("首页", "/")],
+        items: vec![item("首页", "/"), item("站内消息", "/messages")],
     }];
     let mut directories = vec![item("抽查事项清单", "/items")];
     if actor.may(Permission::ViewDirectories) {
@@ -173,6 +184,8 @@ impl Frame {
             menu: menu(actor, gated, active),
             crumbs: Vec::new(),
             notice: None,
+            todo: gated.then(messages::topbar_counts).flatten().map(|c| c.todo),
+            unread: gated.then(messages::topbar_counts).flatten().map(|c| c.unread),
         }
     }
 

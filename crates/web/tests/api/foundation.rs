@@ -239,6 +239,9 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         )
         .await;
 
+    let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
+    let own_message = t.message_to("daoli_admin", "道里的消息", true).await.to_string();
+
     // For each path parameter: who asks, another county's value, an own value.
     let params: std::collections::HashMap<&str, (&String, String, String)> = [
         ("id", (&county_admin, other_user.to_string(), own_user.to_string())),
@@ -254,6 +257,7 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             (&county_admin, other_inspector.to_string(), own_inspector.to_string()),
         ),
         ("conflict_id", (&county_admin, other_conflict, own_conflict)),
+        ("message_id", (&county_admin, other_message, own_message)),
         (
             "job_id",
             (
@@ -424,6 +428,7 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     );
     let (_, job) = t.import(&nangang, "企业", "230103", "a.csv", csv.into_bytes()).await;
     let other_job = job["job_id"].to_string();
+    let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
     for (method, route) in spotcheck_web::PAGE_ID_ROUTES {
         let path = route
             .replace("{id}", &other_user.to_string())
@@ -433,7 +438,8 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             .replace("{object_id}", &other_object.to_string())
             .replace("{inspector_id}", &other_inspector.to_string())
             .replace("{conflict_id}", &other_conflict)
-            .replace("{job_id}", &other_job);
+            .replace("{job_id}", &other_job)
+            .replace("{message_id}", &other_message);
         assert!(
             !path.contains('{'),
             "page route {route} has a parameter this test does not know: extend it"

@@ -5,4 +5,5 @@
 mod directory;
 mod foundation;
 mod items;
+mod messages;
 mod support;
