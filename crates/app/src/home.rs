@@ -133,6 +133,18 @@ impl App {
             let (_, n) = audit::list_in(db, &scope, &logins, 1, 1).await?;
             figures.push(fig("近30天登录", n, "本人账号成功登录次数", None));
         }
+        // Every role: what awaits the user (站内消息 asking them to act).
+        let counts = self.message_counts(actor).await?;
+        let mut todo = fig(
+            "待办事项",
+            counts.todo,
+            "需要您或本部门处理的事项",
+            Some("/messages?box=todo"),
+        );
+        if counts.todo > 0 {
+            todo.tone = "warn".to_string();
+        }
+        figures.insert(0, todo);
         Ok(HomeView {
             role_label: actor.role().label().to_string(),
             department_name: actor.department.name.clone(),

@@ -1047,6 +1047,7 @@ impl App {
             }
         }
         self.plan_event(&tx, actor, id, action.code(), &event_comment).await?;
+        self.plan_notice(&tx, &l, action, &event_comment, now).await?;
         record(
             &tx,
             &By::actor(actor),
@@ -1059,6 +1060,74 @@ impl App {
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
         self.get_plan(actor, id).await
+    }
+
+    /// The hand-over's 站内消息: a filing waits for the superior's reviewers;
+    /// the answer goes back to the department's operators and closes the 待办.
+    async fn plan_notice(
+        &self,
+        db: &impl ConnectionTrait,
+        l: &Loaded,
+        action: PlanAction,
+        comment: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        use crate::messages::{Notice, Recipient, close_todos, notify};
+        let p = &l.plan;
+        let what = format!("{}{}年度抽查计划第{}版", l.department.name, p.year, p.version);
+        let link = format!("/plans/{}", p.id);
+        let to_department = |permission| Recipient::Department {
+            department_id: l.department.id,
+            permission,
+        };
+        let notice = match action {
+            PlanAction::File => Notice {
+                // The province answers for itself (its superior is outside the platform).
+                to: Recipient::Department {
+                    department_id: l.superior.as_ref().map(|s| s.id).unwrap_or(l.department.id),
+                    permission: Permission::ReviewPlans,
+                },
+                kind: "plan_filed",
+                title: format!("{what}已报备，待确认"),
+                body: String::new(),
+                link,
+                action_required: true,
+                subject: ("plan", p.id),
+            },
+            PlanAction::Return => {
+                close_todos(db, now, ("plan", p.id)).await?;
+                Notice {
+                    to: to_department(Permission::ManagePlans),
+                    kind: "plan_returned",
+                    title: format!("{what}被退回，请修改后重新报备"),
+                    body: comment.to_string(),
+                    link,
+                    action_required: true,
+                    subject: ("plan_return", p.id),
+                }
+            }
+            PlanAction::Acknowledge => {
+                close_todos(db, now, ("plan", p.id)).await?;
+                Notice {
+                    to: to_department(Permission::ManagePlans),
+                    kind: "plan_acknowledged",
+                    title: format!("{what}已确认报备，可向社会公开"),
+                    body: comment.to_string(),
+                    link,
+                    action_required: true,
+                    subject: ("plan_publish", p.id),
+                }
+            }
+            PlanAction::Publish => {
+                close_todos(db, now, ("plan_publish", p.id)).await?;
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
+        if action == PlanAction::File {
+            close_todos(db, now, ("plan_return", p.id)).await?;
+        }
+        notify(db, now, notice).await
     }
 
     /// 报备: sends a complete, valid version to the superior department.

@@ -1,5 +1,6 @@
 //! What a deployment may configure. Defaults follow 等保2.0 third-level practice.
 
+use crate::outbound::OutboundSettings;
 use spotcheck_domain::lockout::LockoutPolicy;
 use spotcheck_domain::password::PasswordPolicy;
 
@@ -15,6 +16,8 @@ pub struct Settings {
     pub totp_issuer: String,
     /// The platform's name, shown in the page header and documents.
     pub platform_name: String,
+    /// The optional SMS / e-mail channel that also carries 站内消息.
+    pub outbound: OutboundSettings,
 }
 
 impl Default for Settings {
@@ -26,6 +29,7 @@ impl Default for Settings {
             require_totp: true,
             totp_issuer: "黑龙江住建双随机".to_string(),
             platform_name: "黑龙江省住建系统“双随机、一公开”监管平台".to_string(),
+            outbound: OutboundSettings::default(),
         }
     }
 }

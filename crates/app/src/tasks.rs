@@ -1009,6 +1009,34 @@ impl App {
         let now = self.now();
         let tx = self.store().begin().await?;
         tasks::set_status(&tx, t.id, from.code(), to.code(), now, action == TaskAction::Dispatch).await?;
+        if action == TaskAction::Dispatch {
+            // Each executing unit that received objects is told what to do next.
+            let mut units: BTreeMap<i64, usize> = BTreeMap::new();
+            for o in tasks::objects_of(&tx, t.id).await? {
+                if let Some(u) = o.executing_department_id {
+                    *units.entry(u).or_default() += 1;
+                }
+            }
+            for (unit, n) in units {
+                crate::messages::notify(
+                    &tx,
+                    now,
+                    crate::messages::Notice {
+                        to: crate::messages::Recipient::Department {
+                            department_id: unit,
+                            permission: Permission::ViewPlans,
+                        },
+                        kind: "task_dispatched",
+                        title: format!("任务{}“{}”已派发{n}个检查对象至本单位，待匹配检查人员", t.code, t.name),
+                        body: String::new(),
+                        link: format!("/tasks/{}", t.id),
+                        action_required: true,
+                        subject: ("task_dispatch", t.id),
+                    },
+                )
+                .await?;
+            }
+        }
         let (audit, summary) = match action {
             TaskAction::LockList => (
                 AuditAction::TaskListLocked,

@@ -1,6 +1,6 @@
 //! What each command does, on top of the use cases of spotcheck-app.
 
-use crate::{AuditCommand, Command, DataArgs, PolicyArgs, ServeArgs, UserCommand};
+use crate::{AuditCommand, Command, DataArgs, OutboundArgs, PolicyArgs, ServeArgs, UserCommand};
 use spotcheck_app::crypto::Sealer;
 use spotcheck_app::demo::{ACCOUNTS, DEMO_PASSWORD};
 use spotcheck_app::import::ImportRequest;
@@ -83,6 +83,25 @@ impl PolicyArgs {
     }
 }
 
+impl OutboundArgs {
+    fn settings(&self) -> Result<spotcheck_app::outbound::OutboundSettings, String> {
+        let clean = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let o = spotcheck_app::outbound::OutboundSettings {
+            webhook_url: clean(&self.outbound_webhook_url),
+            webhook_token: clean(&self.outbound_webhook_token),
+            link_base: clean(&self.public_url),
+            ..Default::default()
+        };
+        o.validate()?;
+        Ok(o)
+    }
+}
+
 fn err(e: AppError) -> String {
     e.to_string()
 }
@@ -90,9 +109,16 @@ fn err(e: AppError) -> String {
 pub async fn run(cmd: Command) -> CmdResult {
     match cmd {
         Command::Init { data, demo } => init(&data, demo).await,
-        Command::Serve { data, serve, policy } => {
+        Command::Serve {
+            data,
+            serve,
+            policy,
+            outbound,
+        } => {
             init_logging();
-            let app = data.open(policy.settings()?).await?;
+            let mut settings = policy.settings()?;
+            settings.outbound = outbound.settings()?;
+            let app = data.open(settings).await?;
             app.initialize().await.map_err(err)?;
             serve_app(app, &serve, &data).await
         }

@@ -61,6 +61,20 @@ struct PolicyArgs {
     password_min_kinds: usize,
 }
 
+/// The optional outbound channel for 站内消息 (SMS gateway or e-mail relay).
+#[derive(Args, Clone, Debug)]
+struct OutboundArgs {
+    /// 站内消息外发渠道（短信网关或邮件中继）的地址：每条消息以 JSON POST 发送；不填则只在平台内提示
+    #[arg(long, env = "SPOTCHECK_OUTBOUND_WEBHOOK_URL")]
+    outbound_webhook_url: Option<String>,
+    /// 外发渠道的访问令牌（以 Authorization: Bearer 发送）
+    #[arg(long, env = "SPOTCHECK_OUTBOUND_WEBHOOK_TOKEN", hide_env_values = true)]
+    outbound_webhook_token: Option<String>,
+    /// 平台对外访问地址（如 https://jg.example.gov.cn），外发消息中的链接据此写成完整地址
+    #[arg(long, env = "SPOTCHECK_PUBLIC_URL")]
+    public_url: Option<String>,
+}
+
 #[derive(Args, Clone, Debug)]
 struct ServeArgs {
     /// 监听地址
@@ -89,6 +103,8 @@ enum Command {
         serve: ServeArgs,
         #[command(flatten)]
         policy: PolicyArgs,
+        #[command(flatten)]
+        outbound: OutboundArgs,
     },
     /// 初始化并载入演示数据后启动平台，打印访问地址和各角色演示账号
     Demo {

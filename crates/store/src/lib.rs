@@ -15,6 +15,7 @@ mod error;
 pub mod imports;
 pub mod inspectors;
 pub mod items;
+pub mod messages;
 mod migration;
 pub mod objects;
 pub mod plans;

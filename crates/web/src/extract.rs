@@ -96,6 +96,7 @@ impl FromRequestParts<AppState> for WebUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let a = browser_actor(parts, state).await?;
         state.app.gate(&a)?;
+        crate::pages::messages::load_topbar(&state.app, &a).await;
         Ok(WebUser(a))
     }
 }
@@ -106,7 +107,11 @@ pub struct WebUserUngated(pub Actor);
 impl FromRequestParts<AppState> for WebUserUngated {
     type Rejection = PageError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(WebUserUngated(browser_actor(parts, state).await?))
+        let a = browser_actor(parts, state).await?;
+        if state.app.gate(&a).is_ok() {
+            crate::pages::messages::load_topbar(&state.app, &a).await;
+        }
+        Ok(WebUserUngated(a))
     }
 }
 
@@ -147,6 +152,7 @@ impl<T: DeserializeOwned, const GATED: bool> FromRequest<AppState> for WebForm<T
         let actor = browser_actor(&mut parts, state).await?;
         if GATED {
             state.app.gate(&actor)?;
+            crate::pages::messages::load_topbar(&state.app, &actor).await;
         }
         let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
             .await

@@ -56,6 +56,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .fallback(not_found)
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(state, security::guard))
+        .layer(axum::middleware::from_fn(pages::messages::topbar_scope))
         .layer(CompressionLayer::new())
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
@@ -75,8 +76,12 @@ pub async fn serve(
     cfg: WebConfig,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // The outbound channel's worker (站内消息 to SMS / e-mail) lives as long as the server.
+    let outbound = app.start_outbound().map_err(std::io::Error::other)?;
     let service = router(app, cfg).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+    outbound.abort();
+    served
 }
 
 /// Any path without a route: the Chinese 404 page, or the JSON error under /api.

@@ -9,6 +9,7 @@ mod m20261127_000002_items;
 mod m20261127_000003_directories;
 mod m20261127_000004_imports_without_staging;
 mod m20261128_000005_plans;
+mod m20261128_000006_messages;
 mod m20261128_000007_tasks;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_directories::Migration),
             Box::new(m20261127_000004_imports_without_staging::Migration),
             Box::new(m20261128_000005_plans::Migration),
+            Box::new(m20261128_000006_messages::Migration),
             Box::new(m20261128_000007_tasks::Migration),
         ]
     }

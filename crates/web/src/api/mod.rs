@@ -10,6 +10,7 @@ mod directory;
 mod experts;
 mod home;
 mod items;
+mod messages;
 mod plans;
 mod tasks;
 mod users;
@@ -51,6 +52,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = tasks::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);
+    let r = messages::routes(r);
     r.routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))

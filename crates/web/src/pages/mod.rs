@@ -10,6 +10,7 @@ mod experts;
 mod home;
 mod items;
 mod login;
+pub(crate) mod messages;
 mod plans;
 mod public;
 mod tasks;
@@ -67,6 +68,8 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/tasks/{task_id}/items/{position}/reveal"),
     ("POST", "/tasks/{task_id}/confirm"),
     ("POST", "/tasks/{task_id}/dispatch"),
+    ("GET", "/messages/{message_id}/open"),
+    ("POST", "/messages/{message_id}/read"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -97,6 +100,10 @@ pub fn router() -> Router<AppState> {
         .route("/audit/export.csv", get(audit::export))
         .route("/audit/verify", post(audit::verify))
         .route("/audit/{seq}", get(audit::show))
+        .route("/messages", get(messages::list))
+        .route("/messages/read-all", post(messages::mark_all_read))
+        .route("/messages/{message_id}/open", get(messages::open))
+        .route("/messages/{message_id}/read", post(messages::mark_read))
         .merge(items::router())
         .merge(experts::router())
         .merge(directory::router())
@@ -126,6 +133,10 @@ pub struct Frame {
     pub menu: Vec<MenuGroup>,
     pub crumbs: Vec<(String, Option<String>)>,
     pub notice: Option<String>,
+    /// Open 待办 of the user, for the top bar (None on pages before the user is fully logged in).
+    pub todo: Option<u64>,
+    /// Unread 站内消息 of the user.
+    pub unread: Option<u64>,
 }
 
 /// The menu a role may use, grouped as the rules' chapters. Entries appear
@@ -145,7 +156,7 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
     }
     let mut groups = vec![MenuGroup {
         title: "工作台",
-        items: vec![item("首页", "/")],
+        items: vec![item("首页", "/"), item("站内消息", "/messages")],
     }];
     let mut directories = vec![item("抽查事项清单", "/items")];
     if actor.may(Permission::ViewDirectories) {
@@ -200,6 +211,8 @@ impl Frame {
             menu: menu(actor, gated, active),
             crumbs: Vec::new(),
             notice: None,
+            todo: gated.then(messages::topbar_counts).flatten().map(|c| c.todo),
+            unread: gated.then(messages::topbar_counts).flatten().map(|c| c.unread),
         }
     }
 

@@ -277,6 +277,8 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     };
     let other_task = task_of("hrb_admin", "230100").await;
     let own_task = task_of("daoli_admin", "230102").await;
+    let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
+    let own_message = t.message_to("daoli_admin", "道里的消息", true).await.to_string();
 
     // For each path parameter: who asks, another county's value, an own value.
     let params: std::collections::HashMap<&str, (&String, String, String)> = [
@@ -296,6 +298,7 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         ("plan_id", (&county_admin, other_plan, own_plan)),
         ("task_id", (&county_admin, other_task, own_task)),
         ("position", (&county_admin, "1".to_string(), "1".to_string())),
+        ("message_id", (&county_admin, other_message, own_message)),
         (
             "job_id",
             (
@@ -484,6 +487,7 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{task}");
     let other_task = task["task"]["id"].as_i64().unwrap().to_string();
+    let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
     for (method, route) in spotcheck_web::PAGE_ID_ROUTES {
         let path = route
             .replace("{id}", &other_user.to_string())
@@ -496,7 +500,8 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             .replace("{job_id}", &other_job)
             .replace("{plan_id}", &other_plan)
             .replace("{task_id}", &other_task)
-            .replace("{position}", "1");
+            .replace("{position}", "1")
+            .replace("{message_id}", &other_message);
         assert!(
             !path.contains('{'),
             "page route {route} has a parameter this test does not know: extend it"

@@ -5,6 +5,7 @@
 mod directory;
 mod foundation;
 mod items;
+mod messages;
 mod plans;
 mod support;
 mod tasks;

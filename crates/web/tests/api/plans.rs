@@ -105,6 +105,17 @@ async fn a_plan_goes_from_draft_through_filing_to_publication_and_adjustment(db:
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 
+    // The superior is told (站内消息, a 待办 linking to the plan).
+    let (_, before) = t.get(&harbin, "/api/v1/messages/counts").await;
+    let (_, todo) = t.get(&harbin, "/api/v1/messages?box=todo").await;
+    assert!(
+        todo["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["link"] == format!("/plans/{id}")),
+        "{todo}"
+    );
     // The superior sees it waiting; a return needs a comment.
     let (_, waiting) = t.get(&harbin, "/api/v1/plans/awaiting").await;
     assert!(waiting.as_array().unwrap().iter().any(|p| p["id"] == id), "{waiting}");
@@ -146,6 +157,31 @@ async fn a_plan_goes_from_draft_through_filing_to_publication_and_adjustment(db:
         .await;
     assert_eq!(s, StatusCode::OK, "{d}");
     assert_eq!(d["plan"]["status"]["code"], "acknowledged");
+    // The answer closed the superior's 待办 and told the department.
+    let (_, after) = t.get(&harbin, "/api/v1/messages/counts").await;
+    assert_eq!(
+        after["todo"].as_u64().unwrap() + 1,
+        before["todo"].as_u64().unwrap(),
+        "{before} {after}"
+    );
+    let (_, todo) = t.get(&harbin, "/api/v1/messages?box=todo").await;
+    assert!(
+        !todo["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["link"] == format!("/plans/{id}")),
+        "{todo}"
+    );
+    let (_, mine) = t.get(&daoli, "/api/v1/messages?box=todo").await;
+    assert!(
+        mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["kind"] == "plan_acknowledged"),
+        "{mine}"
+    );
     let (_, waiting) = t.get(&harbin, "/api/v1/plans/awaiting").await;
     assert!(!waiting.as_array().unwrap().iter().any(|p| p["id"] == id));
 

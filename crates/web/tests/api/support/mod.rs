@@ -317,3 +317,39 @@ impl TestApp {
         (s, r.json().await.unwrap_or(Value::Null))
     }
 }
+
+impl TestApp {
+    /// A 站内消息 to a user, sent as use cases send them (inside a committed
+    /// transaction), linking to `/items`; returns its id.
+    pub async fn message_to(&self, username: &str, title: &str, todo: bool) -> i64 {
+        use spotcheck_app::messages::{Notice, Recipient, testing};
+        static SUBJECT: AtomicI64 = AtomicI64::new(1);
+        let subject = SUBJECT.fetch_add(1, Ordering::SeqCst);
+        let store = self.app.store();
+        let user = spotcheck_store::users::by_username(store.conn(), username)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no user {username}"));
+        let tx = store.begin().await.unwrap();
+        testing::notify(
+            &tx,
+            self.now(),
+            Notice {
+                to: Recipient::User(user.id),
+                kind: "test_handover",
+                title: title.to_string(),
+                body: "测试消息正文".to_string(),
+                link: "/items".to_string(),
+                action_required: todo,
+                subject: ("test", subject),
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        spotcheck_store::messages::about(store.conn(), "test", subject)
+            .await
+            .unwrap()[0]
+            .id
+    }
+}
