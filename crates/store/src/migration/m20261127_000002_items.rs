@@ -1,5 +1,6 @@
 //! 随机抽查事项清单: items and their published versions.
 
+use super::common::index;
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -8,24 +9,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261127_000002_items"
     }
-}
-
-async fn index(
-    m: &SchemaManager<'_>,
-    table: &'static str,
-    name: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut idx = Index::create();
-    idx.name(name).table(table).if_not_exists();
-    if unique {
-        idx.unique();
-    }
-    for c in cols {
-        idx.col(*c);
-    }
-    m.create_index(idx.to_owned()).await
 }
 
 #[async_trait::async_trait]

@@ -2,6 +2,7 @@
 //! department, the province's master list they are claimed from, inspectors,
 //! experts, declared conflicts of interest, and imports with their staging rows.
 
+use super::common::index;
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -14,24 +15,6 @@ impl MigrationName for Migration {
 
 fn ts(name: &'static str) -> ColumnDef {
     timestamp_with_time_zone(name)
-}
-
-async fn index(
-    m: &SchemaManager<'_>,
-    table: &'static str,
-    name: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut idx = Index::create();
-    idx.name(name).table(table).if_not_exists();
-    if unique {
-        idx.unique();
-    }
-    for c in cols {
-        idx.col(*c);
-    }
-    m.create_index(idx.to_owned()).await
 }
 
 /// The columns an object and a master-list entry share.

@@ -1,6 +1,7 @@
 //! 年度抽查计划 (第十二条、第十三条): plan versions, their entries and the
 //! history of each version (报备, 确认, 退回, 公开, 调整).
 
+use super::common::index;
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -9,24 +10,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261128_000005_plans"
     }
-}
-
-async fn index(
-    m: &SchemaManager<'_>,
-    table: &'static str,
-    name: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut idx = Index::create();
-    idx.name(name).table(table).if_not_exists();
-    if unique {
-        idx.unique();
-    }
-    for c in cols {
-        idx.col(*c);
-    }
-    m.create_index(idx.to_owned()).await
 }
 
 #[async_trait::async_trait]

@@ -1,6 +1,7 @@
 //! 抽查任务 and their verifiable object draws (第十四条—第十六条): tasks, the
 //! units of a joint task, task items, draw records and the drawn objects.
 
+use super::common::index;
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -9,24 +10,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m20261128_000007_tasks"
     }
-}
-
-async fn index(
-    m: &SchemaManager<'_>,
-    table: &'static str,
-    name: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut idx = Index::create();
-    idx.name(name).table(table).if_not_exists();
-    if unique {
-        idx.unique();
-    }
-    for c in cols {
-        idx.col(*c);
-    }
-    m.create_index(idx.to_owned()).await
 }
 
 #[async_trait::async_trait]

@@ -4,6 +4,7 @@
 
 use sea_orm_migration::prelude::*;
 
+mod common;
 mod m20261127_000001_foundation;
 mod m20261127_000002_items;
 mod m20261127_000003_directories;
