@@ -205,27 +205,11 @@ async fn a_plan_goes_from_draft_through_filing_to_publication_and_adjustment(db:
     assert_eq!(events, ["新建", "报备", "退回", "报备", "确认", "公开"]);
 
     // On the public site, without login, as a page and as JSON.
-    let public: Value = t
-        .http
-        .get(t.url(&format!("/public/plans/{id}.json")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let public: Value = t.public_json(&format!("/public/plans/{id}.json")).await;
     assert_eq!(public["plan"]["year"], 2027);
     assert_eq!(public["entries"].as_array().unwrap().len(), 2);
     assert_eq!(public["answer_comment"], "", "internal comments are not public");
-    let html = t
-        .http
-        .get(t.url(&format!("/public/plans/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = t.public_text(&format!("/public/plans/{id}")).await;
     assert!(
         html.contains("道里区") && html.contains("2027年度双随机抽查计划"),
         "{html}"
@@ -276,15 +260,7 @@ async fn a_plan_goes_from_draft_through_filing_to_publication_and_adjustment(db:
     let (_, v1) = t.get(&daoli, &format!("/api/v1/plans/{id}")).await;
     assert_eq!(v1["plan"]["status"]["code"], "superseded");
     // Both versions stay public; the list of the year shows both.
-    let list: Value = t
-        .http
-        .get(t.url("/public/plans.json?year=2027"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = t.public_json("/public/plans.json?year=2027").await;
     let versions: Vec<i64> = list
         .as_array()
         .unwrap()
@@ -533,15 +509,7 @@ async fn filing_after_the_tenth_of_march_is_shown_late_to_both_sides(db: &TestDb
 /// The demo year shows every stage on the public site and in the lists.
 async fn the_demo_has_plans_at_every_stage(db: &TestDb) {
     let t = TestApp::spawn(db).await;
-    let list: Value = t
-        .http
-        .get(t.url("/public/plans.json?year=2026"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = t.public_json("/public/plans.json?year=2026").await;
     let public: Vec<(String, i64, String)> = list
         .as_array()
         .unwrap()
@@ -676,14 +644,6 @@ async fn the_plan_pages_render_and_their_forms_work(db: &TestDb) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = b.form(&format!("/plans/{id}/publish"), &[]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let html = t
-        .http
-        .get(t.url("/public/plans"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = t.public_text("/public/plans").await;
     assert!(html.contains("道里区") && html.contains("2027年度"), "{html}");
 }

@@ -66,14 +66,7 @@ async fn new_task(t: &TestApp, token: &str, entry: i64, name: &str) -> i64 {
 }
 
 async fn draws_list(t: &TestApp) -> Value {
-    t.http
-        .get(t.url("/public/draws.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    t.public_json("/public/draws.json").await
 }
 
 async fn public_record(t: &TestApp, draw_id: &str) -> (StatusCode, Vec<u8>) {
@@ -195,15 +188,7 @@ async fn a_task_from_a_published_plan_is_drawn_verifiably_and_dispatched(db: &Te
     let (s, _) = t.post(&daoli, &format!("/api/v1/tasks/{id}/dispatch"), json!({})).await;
     assert_eq!(s, StatusCode::CONFLICT);
     // The public task shows the drawn objects by name and code.
-    let public: Value = t
-        .http
-        .get(t.url(&format!("/public/tasks/{id}.json")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let public: Value = t.public_json(&format!("/public/tasks/{id}.json")).await;
     assert_eq!(public["items"][0]["drawn"].as_array().unwrap().len() as u64, quota);
     // Every step is audited.
     let admin = t.token("hlj_admin").await;
@@ -393,15 +378,7 @@ async fn every_record_the_demo_lists_verifies(db: &TestDb) {
             .unwrap();
         spotcheck_draw::verify_bytes(&bytes).unwrap_or_else(|e| panic!("{url}: {e}"));
     }
-    let tasks: Value = t
-        .http
-        .get(t.url("/public/tasks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tasks: Value = t.public_json("/public/tasks.json").await;
     let kinds: Vec<&str> = tasks
         .as_array()
         .unwrap()

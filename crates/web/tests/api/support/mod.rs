@@ -139,6 +139,30 @@ impl TestApp {
         (s, r.json().await.unwrap_or(Value::Null))
     }
 
+    /// A page of the public site as JSON, without login.
+    pub async fn public_json(&self, path: &str) -> Value {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// A page of the public site as text, without login.
+    pub async fn public_text(&self, path: &str) -> String {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub async fn post(&self, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
         self.send("POST", token, path, body).await
     }
