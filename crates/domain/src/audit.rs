@@ -62,10 +62,17 @@ pub enum AuditAction {
     DrawRevealed,
     TaskListLocked,
     TaskDispatched,
+    TaskMatched,
+    ExpertAttached,
+    ExpertRemoved,
+    ReplacementRequested,
+    ReplacementApproved,
+    ReplacementRejected,
+    InspectorReplaced,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 50] = [
+    pub const ALL: [AuditAction; 57] = [
         AuditAction::SystemInitialized,
         AuditAction::DemoLoaded,
         AuditAction::Login,
@@ -116,6 +123,13 @@ impl AuditAction {
         AuditAction::DrawRevealed,
         AuditAction::TaskListLocked,
         AuditAction::TaskDispatched,
+        AuditAction::TaskMatched,
+        AuditAction::ExpertAttached,
+        AuditAction::ExpertRemoved,
+        AuditAction::ReplacementRequested,
+        AuditAction::ReplacementApproved,
+        AuditAction::ReplacementRejected,
+        AuditAction::InspectorReplaced,
     ];
 
     pub fn code(self) -> &'static str {
@@ -171,6 +185,13 @@ impl AuditAction {
             DrawRevealed => "draw.revealed",
             TaskListLocked => "task.list_locked",
             TaskDispatched => "task.dispatched",
+            TaskMatched => "task.matched",
+            ExpertAttached => "team.expert_attached",
+            ExpertRemoved => "team.expert_removed",
+            ReplacementRequested => "replacement.requested",
+            ReplacementApproved => "replacement.approved",
+            ReplacementRejected => "replacement.rejected",
+            InspectorReplaced => "replacement.done",
         }
     }
 
@@ -227,6 +248,13 @@ impl AuditAction {
             DrawRevealed => "揭晓抽取结果",
             TaskListLocked => "确认锁定检查对象名单",
             TaskDispatched => "派发检查对象名单",
+            TaskMatched => "完成检查人员匹配",
+            ExpertAttached => "为检查组添加专家",
+            ExpertRemoved => "移出检查组专家",
+            ReplacementRequested => "申请调整更换检查人员",
+            ReplacementApproved => "批准调整更换检查人员",
+            ReplacementRejected => "不批准调整更换检查人员",
+            InspectorReplaced => "完成检查人员调整更换",
         }
     }
 

@@ -48,6 +48,8 @@ pub enum Permission {
     ReviewPlans,
     /// Create the department's 抽查任务, draw their objects (lock, reveal) and dispatch them.
     ManageTasks,
+    /// Approve or refuse the replacement of a drawn inspector (第十八条: 经分管负责人批准).
+    ApproveReplacements,
 }
 
 impl Role {
@@ -112,6 +114,8 @@ impl Role {
             // The superior's answer to a filing is the unit's decision: its
             // operator or its leaders may give it.
             ManageTasks => matches!(self, Role::ProvinceAdmin | Role::DepartmentAdmin),
+            // 第十八条 names the 分管负责人, and only them.
+            ApproveReplacements => matches!(self, Role::DeputyHead),
             ReviewPlans => matches!(
                 self,
                 Role::ProvinceAdmin | Role::DepartmentAdmin | Role::Head | Role::DeputyHead

@@ -244,6 +244,11 @@ pub async fn get_in(
         .map(Into::into))
 }
 
+/// Unscoped, by id (for messages to the inspector's account).
+pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<InspectorRow>, StoreError> {
+    Ok(inspector::Entity::find_by_id(id).one(db).await?.map(Into::into))
+}
+
 /// Unscoped, by 执法证号 (unique across the province; imports need to know
 /// whether a number is taken by another department).
 pub async fn by_cert_nos(db: &impl ConnectionTrait, certs: &[String]) -> Result<Vec<InspectorRow>, StoreError> {
@@ -252,6 +257,21 @@ pub async fn by_cert_nos(db: &impl ConnectionTrait, certs: &[String]) -> Result<
     }
     Ok(inspector::Entity::find()
         .filter(inspector::Column::CertNo.is_in(certs.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// The inspectors (active or not) of the given departments, by 执法证号.
+pub async fn of_departments(
+    db: &impl ConnectionTrait,
+    department_ids: &[i64],
+) -> Result<Vec<InspectorRow>, StoreError> {
+    Ok(inspector::Entity::find()
+        .filter(inspector::Column::DepartmentId.is_in(department_ids.iter().copied()))
+        .order_by_asc(inspector::Column::CertNo)
         .all(db)
         .await?
         .into_iter()
@@ -597,6 +617,21 @@ pub async fn conflicts_of(
         q = q.filter(conflict::Column::Active.eq(true));
     }
     Ok(q.order_by_desc(conflict::Column::DeclaredAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
+/// The active conflicts of the given inspectors.
+pub async fn active_conflicts_of(
+    db: &impl ConnectionTrait,
+    inspector_ids: &[i64],
+) -> Result<Vec<ConflictRow>, StoreError> {
+    Ok(conflict::Entity::find()
+        .filter(conflict::Column::InspectorId.is_in(inspector_ids.iter().copied()))
+        .filter(conflict::Column::Active.eq(true))
         .all(db)
         .await?
         .into_iter()

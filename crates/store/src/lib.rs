@@ -23,6 +23,7 @@ pub mod population;
 pub mod scope;
 pub mod sessions;
 pub mod tasks;
+pub mod teams;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod users;

@@ -24,17 +24,28 @@ pub use task_item::Model as TaskItemRow;
 pub use task_object::Model as TaskObjectRow;
 pub use task_unit::Model as TaskUnitRow;
 
-/// The condition "some department of the task lies in `scope`".
+/// The condition "some department of the task, or some executing unit its
+/// objects were dispatched to, lies in `scope`" (a 执法支队 sees the tasks it staffs).
 fn visible_in(scope: &Jurisdiction) -> Condition {
-    Condition::all().add(
-        task::Column::Id.in_subquery(
-            Query::select()
-                .column(task_unit::Column::TaskId)
-                .from(task_unit::Entity)
-                .and_where(task_unit::Column::DepartmentId.in_subquery(scope::department_ids_in(scope)))
-                .to_owned(),
-        ),
-    )
+    Condition::any()
+        .add(
+            task::Column::Id.in_subquery(
+                Query::select()
+                    .column(task_unit::Column::TaskId)
+                    .from(task_unit::Entity)
+                    .and_where(task_unit::Column::DepartmentId.in_subquery(scope::department_ids_in(scope)))
+                    .to_owned(),
+            ),
+        )
+        .add(
+            task::Column::Id.in_subquery(
+                Query::select()
+                    .column(task_object::Column::TaskId)
+                    .from(task_object::Entity)
+                    .and_where(task_object::Column::ExecutingDepartmentId.in_subquery(scope::department_ids_in(scope)))
+                    .to_owned(),
+            ),
+        )
 }
 
 /// The number of tasks a department has started in a year (for the next code).
@@ -234,6 +245,8 @@ pub struct NewDraw {
     pub committed_record: String,
     pub nonce_sealed: String,
     pub committed_by: String,
+    /// The executing unit of an inspectors or replacement draw.
+    pub department_id: Option<i64>,
     pub now: DateTime<Utc>,
 }
 
@@ -252,6 +265,7 @@ pub async fn insert_draw(db: &impl ConnectionTrait, d: NewDraw) -> Result<i64, S
         committed_by: Set(d.committed_by),
         committed_at: Set(d.now),
         revealed_at: Set(None),
+        department_id: Set(d.department_id),
         ..Default::default()
     };
     Ok(draw::Entity::insert(am).exec(db).await?.last_insert_id)

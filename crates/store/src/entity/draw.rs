@@ -26,6 +26,8 @@ pub struct Model {
     pub committed_by: String,
     pub committed_at: DateTimeUtc,
     pub revealed_at: Option<DateTimeUtc>,
+    /// The executing unit of an inspectors or replacement draw.
+    pub department_id: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}
