@@ -411,7 +411,72 @@ impl App {
                 .await?;
         }
         self.confirm_task_list(&harbin, joint.task.id).await?;
+        self.dispatch_task(&harbin, joint.task.id).await?;
+
+        // The single task is fully staffed, with one replacement approved by
+        // the 分管负责人; in the joint task the city's unit has matched and
+        // 道里's unit still has it to do (a 待办 for daoli_admin).
+        self.match_demo_shares(&harbin, id, &none).await?;
+        self.demo_replacement(&harbin, id).await?;
+        self.match_demo_shares(&harbin, joint.task.id, &none).await?;
         Ok(2)
+    }
+
+    /// Locks and reveals the inspectors draw of every share the actor runs.
+    async fn match_demo_shares(
+        &self,
+        actor: &crate::Actor,
+        task_id: i64,
+        beacon: &crate::draws::LockInput,
+    ) -> Result<(), AppError> {
+        let d = self.get_task(actor, task_id).await?;
+        for s in d.staffing.shares.iter().filter(|s| s.can_match) {
+            self.commit_match(actor, task_id, &s.unit_code, beacon).await?;
+            self.reveal_match(actor, task_id, &s.unit_code, &Default::default())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// 工作冲突: the operator asks to replace the first team's second member;
+    /// the 分管负责人 approves; the replacement draw is revealed.
+    async fn demo_replacement(&self, harbin: &crate::Actor, task_id: i64) -> Result<(), AppError> {
+        let Some(deputy) = self.demo_actor("hrb_deputy").await? else {
+            return Ok(());
+        };
+        let d = self.get_task(harbin, task_id).await?;
+        let Some(member) = d
+            .staffing
+            .teams
+            .first()
+            .and_then(|t| t.members.iter().find(|m| m.role.code == "member"))
+        else {
+            return Ok(());
+        };
+        let id = self
+            .request_replacement(
+                harbin,
+                member.id,
+                &crate::replacements::ReplacementInput {
+                    reason: "work_conflict".into(),
+                    note: "该同志同期抽调参加省厅安全生产大检查，无法按时参加".into(),
+                },
+            )
+            .await?;
+        self.decide_replacement(
+            &deputy,
+            id,
+            &crate::replacements::DecisionInput {
+                approve: true,
+                note: "同意，按程序随机抽取替换人员".into(),
+                beacon: crate::draws::LockInput {
+                    beacon: "none".into(),
+                    source: String::new(),
+                },
+            },
+        )
+        .await?;
+        self.reveal_replacement(harbin, id, &Default::default()).await
     }
 
     /// A demo account acting from the command line.

@@ -14,6 +14,7 @@ mod demo_directory;
 mod demo_items;
 mod demo_plans;
 pub mod departments;
+pub mod draws;
 pub mod error;
 pub mod home;
 pub mod import;
@@ -24,8 +25,10 @@ pub mod messages;
 pub mod objects;
 pub mod outbound;
 pub mod plans;
+pub mod replacements;
 pub mod settings;
 pub mod tasks;
+pub mod teams;
 pub mod users;
 
 pub use actor::{Actor, RequestMeta};

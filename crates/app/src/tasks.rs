@@ -16,6 +16,8 @@
 //! their own module.
 
 use crate::audit::{By, Change, record};
+use crate::draws::{DrawOwner, beacon_source, draw_error};
+pub use crate::draws::{LockInput, RevealInput};
 use crate::plans::Term;
 use crate::{Actor, App, AppError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -33,22 +35,18 @@ use spotcheck_domain::role::Permission;
 use spotcheck_domain::task::{TaskAction, TaskKind, TaskStatus, TaskWindow, UnitItems, check_task_name, check_units};
 use spotcheck_domain::vocab::{ObjectKind, RiskClass};
 use spotcheck_draw::canonical::{self, RawStratum};
-use spotcheck_draw::json::Json;
-use spotcheck_draw::{BeaconSource, BeaconValue, CommittedDraw, DrawInputs, DrawResult, Nonce, Text};
+use spotcheck_draw::{DrawInputs, DrawResult};
 use spotcheck_store::departments::{self, DepartmentRow};
 use spotcheck_store::items;
 use spotcheck_store::plans;
 use spotcheck_store::population;
-use spotcheck_store::tasks::{self, DrawRow, NewDraw, NewTask, NewTaskItem, NewTaskObject, TaskItemRow, TaskRow};
+use spotcheck_store::tasks::{self, DrawRow, NewTask, NewTaskItem, NewTaskObject, TaskItemRow, TaskRow};
 use spotcheck_store::{ConnectionTrait, StoreError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use utoipa::ToSchema;
 
 /// Inspectors per object unless the task asks more (第十六条: 不少于2名).
 pub const MIN_TEAM_SIZE: i32 = 2;
-/// How far ahead the drand round named at commit lies: the round must not
-/// exist yet when the record is published.
-pub const DRAND_MARGIN_SECONDS: u64 = 60;
 /// The most excluded objects an eligibility preview lists by name (all are counted).
 pub const PREVIEW_EXCLUDED: usize = 200;
 
@@ -182,33 +180,8 @@ pub struct TaskDetail {
     pub task: TaskView,
     pub items: Vec<TaskItemView>,
     pub rights: TaskRights,
-}
-
-/// The beacon of a draw, chosen at lock time.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
-pub struct LockInput {
-    /// `drand` (default: the first drand quicknet round at least a minute
-    /// ahead), `manual` (a public lottery result named in `source`, with the
-    /// form of its value), or `none` (no beacon: the record says the draw is
-    /// only as trustworthy as the operator).
-    #[serde(default)]
-    pub beacon: String,
-    /// For `manual`: e.g. `中国福利彩票3D 2026-12-01 开奖号码（三位数字，以单个空格分隔）`.
-    #[serde(default)]
-    pub source: String,
-}
-
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
-pub struct RevealInput {
-    /// For a manual beacon: the published value exactly as printed.
-    /// For drand in a closed network: the round's signature (hex), copied by hand.
-    #[serde(default)]
-    pub value: String,
-}
-
-fn draw_error(context: &str, errors: Vec<spotcheck_draw::DrawError>) -> AppError {
-    let list: Vec<String> = errors.iter().take(5).map(|e| e.to_string()).collect();
-    AppError::invalid("draw", format!("{context}：{}", list.join("；")))
+    /// The executing units' inspectors draws, the teams and the replacements.
+    pub staffing: crate::teams::StaffingView,
 }
 
 fn json_codes<'a>(codes: impl Iterator<Item = &'a str>) -> String {
@@ -246,10 +219,6 @@ fn stratum_ratios(item: &TaskItemRow, ceiling: Ratio) -> StratumRatios {
     r
 }
 
-fn unix(t: DateTime<Utc>) -> u64 {
-    u64::try_from(t.timestamp()).unwrap_or(0)
-}
-
 /// What an eligibility assessment gives, with the object rows it came from.
 struct Assessed {
     assessment: spotcheck_domain::eligibility::Assessment,
@@ -259,7 +228,12 @@ struct Assessed {
 
 impl App {
     /// A task the actor may see (some department of it lies in the jurisdiction).
-    async fn task_for(&self, db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<TaskRow, AppError> {
+    pub(crate) async fn task_for(
+        &self,
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<TaskRow, AppError> {
         actor.require(Permission::ViewPlans)?;
         tasks::get_in(db, &actor.jurisdiction(), id)
             .await?
@@ -491,7 +465,7 @@ impl App {
         })
     }
 
-    fn draw_view(d: &DrawRow) -> DrawView {
+    pub(crate) fn draw_view(d: &DrawRow) -> DrawView {
         DrawView {
             draw_id: d.draw_id.clone(),
             kind: d.kind.clone(),
@@ -597,7 +571,13 @@ impl App {
             confirm: runs && status.can(TaskAction::LockList) && all_revealed && !rows.is_empty(),
             dispatch: runs && status.can(TaskAction::Dispatch),
         };
-        Ok(TaskDetail { task, items, rights })
+        let staffing = self.staffing(db, actor, t).await?;
+        Ok(TaskDetail {
+            task,
+            items,
+            rights,
+            staffing,
+        })
     }
 
     pub async fn get_task(&self, actor: &Actor, id: i64) -> Result<TaskDetail, AppError> {
@@ -749,22 +729,7 @@ impl App {
             )));
         }
         let now = self.now();
-        let source = match input.beacon.trim() {
-            "" | "drand" => BeaconSource::drand_quicknet_after(unix(now), DRAND_MARGIN_SECONDS),
-            "none" => BeaconSource::None,
-            "manual" => BeaconSource::parse(input.source.trim()).map_err(|e| {
-                AppError::invalid(
-                    "source",
-                    format!("随机信标说明无效（{e}）：请写明开奖名称、期号或日期和号码形式，如“中国福利彩票3D 2026-12-01 开奖号码（三位数字，以单个空格分隔）”"),
-                )
-            })?,
-            other => {
-                return Err(AppError::invalid(
-                    "beacon",
-                    format!("随机信标“{other}”无效，应为 drand、manual 或 none"),
-                ));
-            }
-        };
+        let source = beacon_source(input, now)?;
         let a = self.assess_item(db, &t, item).await?;
         let raw: Vec<RawStratum> = a
             .assessment
@@ -779,32 +744,26 @@ impl App {
             .collect();
         let cleaned = canonical::objects(&raw).map_err(|e| draw_error("抽取输入有误", e))?;
         let draw_id = format!("{}-{}", t.code, position);
-        let draw_text = Text::parse(&draw_id).map_err(|_| AppError::Internal("抽取编号无效".into()))?;
-        let committed = CommittedDraw::commit_fresh(draw_text, source, DrawInputs::Objects(cleaned.value))
-            .map_err(|e| AppError::Internal(format!("系统随机数不可用：{e}")))?;
-        let record_json = committed.record().to_json();
         let tx = self.store().begin().await?;
         if !tasks::claim_item_draw(&tx, item.id, &draw_id).await? {
             return Err(AppError::Conflict(format!(
                 "第{position}项刚刚已由他人锁定，抽取记录已公布，请刷新页面"
             )));
         }
-        tasks::insert_draw(
-            &tx,
-            NewDraw {
-                draw_id: draw_id.clone(),
-                task_id: t.id,
-                task_item_id: Some(item.id),
-                kind: "objects".to_string(),
-                beacon_source: committed.record().beacon_source().as_str().to_string(),
-                commitment: committed.record().commitment().to_hex(),
-                committed_record: record_json,
-                nonce_sealed: self.sealer().seal(&committed.nonce().to_hex()),
-                committed_by: actor.user.username.clone(),
-                now,
-            },
-        )
-        .await?;
+        let committed = self
+            .commit_draw(
+                &tx,
+                actor,
+                DrawOwner {
+                    draw_id: draw_id.clone(),
+                    task_id: t.id,
+                    task_item_id: Some(item.id),
+                    department_id: None,
+                },
+                source,
+                DrawInputs::Objects(cleaned.value),
+            )
+            .await?;
         record(
             &tx,
             &By::actor(actor),
@@ -854,48 +813,8 @@ impl App {
         if d.status != "committed" {
             return Err(AppError::Conflict(format!("第{position}项的抽取已经揭晓")));
         }
-        let nonce = Nonce::parse_hex(&self.sealer().open(&d.nonce_sealed)?)
-            .map_err(|_| AppError::Internal("抽取的秘密随机数已损坏".into()))?;
-        let json = Json::parse(d.committed_record.as_bytes())
-            .map_err(|_| AppError::Internal("已公布的抽取记录无法读取".into()))?;
-        let parsed =
-            spotcheck_draw::record::parse_record(&json).map_err(|e| draw_error("已公布的抽取记录有误", vec![e]))?;
-        let committed =
-            CommittedDraw::restore(parsed.committed, nonce).map_err(|e| draw_error("无法恢复抽取", vec![e]))?;
-        let value = match committed.source() {
-            BeaconSource::None => BeaconValue::None,
-            BeaconSource::Manual { .. } => {
-                let v = input.value.trim_matches(|c: char| c == '\n' || c == '\r');
-                committed.source().check_manual_value(v).map_err(|e| {
-                    AppError::invalid("value", format!("开奖号码与锁定时公布的形式不符（{e}），请按原样填写"))
-                })?;
-                BeaconValue::Manual(v.to_string())
-            }
-            BeaconSource::DrandQuicknet { round } => {
-                let round = *round;
-                let due = spotcheck_draw::drand::round_time(round);
-                if unix(self.now()) < due {
-                    return Err(AppError::Conflict(format!(
-                        "锁定时指定的 drand 第{round}轮随机数尚未产生，请在{}后揭晓",
-                        crate::actor::local_time_secs(&DateTime::from_timestamp(due as i64, 0).unwrap_or_default())
-                    )));
-                }
-                if input.value.trim().is_empty() {
-                    let client = spotcheck_beacon::DrandClient::new()
-                        .map_err(|e| AppError::Internal(format!("drand 客户端不可用：{e}")))?;
-                    let verified = client.fetch_round(round).await.map_err(|e| {
-                        AppError::Conflict(format!(
-                            "暂时无法取得 drand 第{round}轮随机数（{e}）。抽取记录和秘密随机数已保存，可稍后重试；在无法访问互联网的网络中，可从 drand 官网抄录该轮签名后填入"
-                        ))
-                    })?;
-                    BeaconValue::Drand(verified)
-                } else {
-                    let verified = spotcheck_beacon::verify_manual(round, input.value.trim())
-                        .map_err(|e| AppError::invalid("value", format!("drand 第{round}轮签名校验未通过：{e}")))?;
-                    BeaconValue::Drand(verified)
-                }
-            }
-        };
+        let committed = self.restore_draw(&d)?;
+        let value = self.beacon_value(&committed, input).await?;
         let revealed = committed.reveal(value).map_err(|e| draw_error("揭晓失败", vec![e]))?;
         let DrawResult::Objects(result) = revealed.result() else {
             return Err(AppError::Internal("抽取类型不符".into()));
@@ -1017,17 +936,41 @@ impl App {
                     *units.entry(u).or_default() += 1;
                 }
             }
+            // The unit, and the department it belongs to (whose operator
+            // matches for a unit without accounts of its own).
+            let mut recipients: BTreeMap<(i64, bool), usize> = BTreeMap::new();
             for (unit, n) in units {
+                recipients.insert((unit, false), n);
+                if let Some(parent) = departments::by_id(&tx, unit)
+                    .await?
+                    .filter(|u| u.kind == DepartmentKind::ExecutingUnit)
+                    .and_then(|u| u.parent_id)
+                {
+                    recipients.insert((parent, true), n);
+                }
+            }
+            for ((unit, parent), n) in recipients {
                 crate::messages::notify(
                     &tx,
                     now,
                     crate::messages::Notice {
                         to: crate::messages::Recipient::Department {
                             department_id: unit,
-                            permission: Permission::ViewPlans,
+                            permission: if parent {
+                                Permission::ManageTasks
+                            } else {
+                                Permission::ViewPlans
+                            },
                         },
                         kind: "task_dispatched",
-                        title: format!("任务{}“{}”已派发{n}个检查对象至本单位，待匹配检查人员", t.code, t.name),
+                        title: if parent {
+                            format!(
+                                "任务{}“{}”已派发{n}个检查对象至所属执行单位，待匹配检查人员",
+                                t.code, t.name
+                            )
+                        } else {
+                            format!("任务{}“{}”已派发{n}个检查对象至本单位，待匹配检查人员", t.code, t.name)
+                        },
                         body: String::new(),
                         link: format!("/tasks/{}", t.id),
                         action_required: true,
@@ -1099,7 +1042,16 @@ impl App {
         if tasks::draws_of(db, t.id).await?.is_empty() {
             return Err(AppError::NotFound("未找到该抽查任务".into()));
         }
-        self.task_detail(db, None, &t).await
+        let mut d = self.task_detail(db, None, &t).await?;
+        // Who asked and the facts behind a replacement (a health matter, a
+        // relative's job) are internal; the reason's category and the draw are public.
+        for r in &mut d.staffing.replacements {
+            r.note.clear();
+            r.requested_by.clear();
+            r.decided_by = None;
+            r.decision_note.clear();
+        }
+        Ok(d)
     }
 }
 
@@ -1125,7 +1077,7 @@ fn unit_for(units: &[(i64, String)], object_division: &str) -> i64 {
 
 /// The name the public sees: enterprises and projects by name, practitioners
 /// by a masked name (第十六条 publishes inspectors, not practitioners' identities).
-fn public_name(kind: &str, name: &str) -> String {
+pub(crate) fn public_name(kind: &str, name: &str) -> String {
     if kind == ObjectKind::Practitioner.code() {
         let mut chars = name.chars();
         match chars.next() {
