@@ -13,6 +13,7 @@ mod items;
 mod messages;
 mod plans;
 mod tasks;
+mod teams;
 mod users;
 
 use crate::AppState;
@@ -50,6 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = items::routes(r);
     let r = plans::routes(r);
     let r = tasks::routes(r);
+    let r = teams::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);
     let r = messages::routes(r);

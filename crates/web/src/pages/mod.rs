@@ -7,13 +7,14 @@ mod audit;
 mod departments;
 mod directory;
 mod experts;
-mod home;
+pub(crate) mod home;
 mod items;
 mod login;
 pub(crate) mod messages;
 mod plans;
 mod public;
-mod tasks;
+pub(crate) mod tasks;
+mod teams;
 mod users;
 
 use crate::AppState;
@@ -68,6 +69,14 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/tasks/{task_id}/items/{position}/reveal"),
     ("POST", "/tasks/{task_id}/confirm"),
     ("POST", "/tasks/{task_id}/dispatch"),
+    ("GET", "/tasks/{task_id}/units/{unit_code}/match"),
+    ("POST", "/tasks/{task_id}/units/{unit_code}/match/lock"),
+    ("POST", "/tasks/{task_id}/units/{unit_code}/match/reveal"),
+    ("POST", "/teams/{team_id}/experts"),
+    ("POST", "/team-members/{member_id}/remove-expert"),
+    ("POST", "/team-members/{member_id}/replacements"),
+    ("POST", "/replacements/{replacement_id}/decision"),
+    ("POST", "/replacements/{replacement_id}/reveal"),
     ("GET", "/messages/{message_id}/open"),
     ("POST", "/messages/{message_id}/read"),
 ];
@@ -110,6 +119,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(public::router())
         .merge(tasks::router())
+        .merge(teams::router())
 }
 
 pub struct MenuItem {
@@ -231,6 +241,7 @@ impl Frame {
 fn notice_text(code: &str) -> Option<&'static str> {
     Some(match code {
         "saved" => "已保存。",
+        "recusal" => "已提交回避申请，待分管负责人审批。",
         "created" => "已创建。",
         "unlocked" => "已解除锁定。",
         "totp-reset" => "已解除该用户的动态口令，用户下次登录时须重新绑定（如角色要求）。",

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/public/plans/{file}", get(plan))
         .route("/public/draws.json", get(draws_json))
         .route("/public/draws/{file}", get(draw_json))
+        .route("/public/tasks", get(tasks))
         .route("/public/tasks.json", get(tasks_json))
         .route("/public/tasks/{file}", get(task_json))
 }
@@ -138,10 +139,46 @@ async fn tasks_json(State(state): State<AppState>) -> Result<Json<Vec<spotcheck_
     Ok(Json(state.app.public_tasks().await?))
 }
 
-async fn task_json(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-) -> Result<Json<spotcheck_app::tasks::TaskDetail>, ApiError> {
-    let (id, _) = split_json(&file)?;
-    Ok(Json(state.app.public_task(id).await?))
+#[derive(Template)]
+#[template(path = "public_tasks.html")]
+struct TasksPage {
+    platform: String,
+    rows: Vec<spotcheck_app::tasks::TaskView>,
+}
+
+async fn tasks(State(state): State<AppState>) -> PageResult {
+    render(TasksPage {
+        platform: state.app.settings().platform_name.clone(),
+        rows: state.app.public_tasks().await?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "public_task.html")]
+struct TaskPage {
+    platform: String,
+    d: spotcheck_app::tasks::TaskDetail,
+}
+
+/// `/public/tasks/12`: the page; `/public/tasks/12.json`: the same as JSON.
+async fn task_json(State(state): State<AppState>, Path(file): Path<String>) -> axum::response::Response {
+    let (id, json) = match split_json(&file) {
+        Ok(x) => x,
+        Err(e) => return crate::error::PageError::from(e).into_response(),
+    };
+    let d = match state.app.public_task(id).await {
+        Ok(d) => d,
+        Err(e) if json => return ApiError(e).into_response(),
+        Err(e) => return crate::error::PageError::from(e).into_response(),
+    };
+    if json {
+        return Json(d).into_response();
+    }
+    match render(TaskPage {
+        platform: state.app.settings().platform_name.clone(),
+        d,
+    }) {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
 }

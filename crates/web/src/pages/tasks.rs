@@ -11,11 +11,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
+use spotcheck_app::inspectors::ExpertView;
 use spotcheck_app::plans::{EntryView, PlanQuery};
 use spotcheck_app::tasks::{EligibilityView, LockInput, NewTaskInput, RevealInput, TaskDetail, TaskView};
 use spotcheck_app::{Actor, AppError};
 use spotcheck_domain::department::DepartmentKind;
 use spotcheck_domain::role::Permission;
+use spotcheck_domain::task::ReplacementReason;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -44,6 +46,13 @@ fn notice(code: Option<&str>) -> Option<String> {
             "revealed" => "已揭晓：抽取结果已公布，任何人可按公开的方法复核。",
             "confirmed" => "已确认名单，名单不再变动。",
             "dispatched" => "已派发至执行单位。",
+            "match_locked" => "已锁定检查人员抽取：抽取记录（承诺）已公布，待随机信标产生后揭晓。",
+            "matched" => "已揭晓：检查组已组成，被抽中的检查人员已收到通知。",
+            "expert" => "已添加专家（不计入检查组人数）。",
+            "expert_removed" => "已将专家移出检查组。",
+            "requested" => "已提交调整更换申请，待分管负责人审批。",
+            "decided" => "已处理调整更换申请。批准的，替换人员抽取已锁定，待揭晓。",
+            "replaced" => "已揭晓：替换人员已加入检查组，原成员的记录保留。",
             _ => return None,
         }
         .to_string(),
@@ -159,6 +168,16 @@ struct ShowPage {
     tag: &'static str,
     blocks: Vec<ItemBlock>,
     error: Option<String>,
+    /// Experts of the jurisdiction, offered where a team can take one.
+    experts: Vec<ExpertView>,
+    /// 第十八条's reasons: (code, label).
+    reasons: Vec<(&'static str, &'static str)>,
+}
+
+impl ShowPage {
+    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        spotcheck_app::actor::local_time(t)
+    }
 }
 
 async fn show_page(state: &AppState, actor: &Actor, id: i64) -> Result<ShowPage, AppError> {
@@ -176,7 +195,14 @@ async fn show_page(state: &AppState, actor: &Actor, id: i64) -> Result<ShowPage,
             revealed_at: time_or_dash(i.draw.as_ref().and_then(|d| d.revealed_at.as_ref())),
         });
     }
+    let experts = if d.staffing.teams.iter().any(|t| t.can_edit_experts) && actor.may(Permission::ViewDirectories) {
+        state.app.list_experts(actor, None, 1).await?.items
+    } else {
+        Vec::new()
+    };
     Ok(ShowPage {
+        experts,
+        reasons: ReplacementReason::ALL.iter().map(|r| (r.code(), r.label())).collect(),
         frame: Frame::new(state, actor, "/tasks")
             .crumb("抽查计划与任务", None)
             .crumb("抽查任务", Some("/tasks"))
@@ -199,7 +225,7 @@ async fn show(
     render(page)
 }
 
-async fn refused(state: &AppState, actor: &Actor, id: i64, e: AppError) -> PageResult {
+pub(super) async fn refused(state: &AppState, actor: &Actor, id: i64, e: AppError) -> PageResult {
     match e {
         AppError::Validation { .. } | AppError::Conflict(_) => {
             let status = crate::error::status_of(&e);
