@@ -109,6 +109,64 @@ async fn five_failures_lock_the_account_and_every_attempt_is_audited(db: &TestDb
 const PROVINCE_WIDE: &[&str] = &["item_code", "list", "version"];
 
 /// The request body each id route needs to get past its input parsing.
+/// Ids of the demo's teams: the city's own task (not the county's to see)
+/// and the joint task with 道里, which 道里 staffs here so that a
+/// replacement can be asked for in it.
+struct StaffingIds {
+    joint_task: String,
+    other_team: String,
+    other_member: String,
+    other_replacement: String,
+    own_team: String,
+    own_member: String,
+    own_replacement: String,
+}
+
+async fn staffing_ids(t: &TestApp) -> StaffingIds {
+    let harbin = t.token("hrb_admin").await;
+    let daoli = t.token("daoli_admin").await;
+    let (_, tasks) = t.get(&harbin, "/api/v1/tasks").await;
+    // The demo's two tasks (the test may have added drafts of its own).
+    let find = |kind: &str| {
+        tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["kind"]["code"] == kind && x["status"]["code"] != "draft")
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (single, joint) = (find("double_random"), find("joint"));
+    let (_, d) = t.get(&harbin, &format!("/api/v1/tasks/{single}")).await;
+    let other_team = &d["staffing"]["teams"][0];
+    let other_replacement = d["staffing"]["replacements"][0]["id"].to_string();
+    let path = format!("/api/v1/tasks/{joint}/units/230102-01/match");
+    let (s, e) = t.post(&daoli, &format!("{path}/lock"), json!({"beacon": "none"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let (s, d) = t.post(&daoli, &format!("{path}/reveal"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    let own_team = &d["staffing"]["teams"][0];
+    let member = own_team["members"][1]["id"].as_i64().unwrap();
+    let (s, r) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/team-members/{member}/replacements"),
+            json!({"reason": "工作冲突", "note": "同期另有执法任务"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    StaffingIds {
+        joint_task: joint.to_string(),
+        other_team: other_team["id"].to_string(),
+        other_member: other_team["members"][0]["id"].to_string(),
+        other_replacement,
+        own_team: own_team["id"].to_string(),
+        own_member: own_team["members"][0]["id"].to_string(),
+        own_replacement: r["id"].to_string(),
+    }
+}
+
 fn body_for(method: &str, path: &str) -> Value {
     match (method, path) {
         ("put", "/api/v1/objects/{object_id}" | "/api/v1/inspectors/{inspector_id}") => json!({"fields": {}}),
@@ -117,6 +175,7 @@ fn body_for(method: &str, path: &str) -> Value {
         }
         ("post", "/api/v1/inspectors/{inspector_id}/conflicts") => json!({"object_id": 0, "reason": "测试"}),
         ("post", "/api/v1/conflicts/{conflict_id}/withdraw") => json!({"reason": "测试"}),
+        ("post", "/api/v1/teams/{team_id}/experts") => json!({"expert_id": 0}),
         ("put", "/api/v1/experts/{expert_id}") => {
             json!({"department_code": "230102", "name": "专家", "organisation": "某检测站",
             "organisation_kind": "检测机构", "expertise": "质量检测", "phone": "", "active": true})
@@ -276,7 +335,9 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         }
     };
     let other_task = task_of("hrb_admin", "230100").await;
-    let own_task = task_of("daoli_admin", "230102").await;
+    let _own_draft = task_of("daoli_admin", "230102").await;
+    let staffing = staffing_ids(&t).await;
+    let own_task = staffing.joint_task.clone();
     let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
     let own_message = t.message_to("daoli_admin", "道里的消息", true).await.to_string();
 
@@ -298,6 +359,30 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         ("plan_id", (&county_admin, other_plan, own_plan)),
         ("task_id", (&county_admin, other_task, own_task)),
         ("position", (&county_admin, "1".to_string(), "1".to_string())),
+        (
+            "unit_code",
+            (&county_admin, "230100-01".to_string(), "230102-01".to_string()),
+        ),
+        (
+            "team_id",
+            (&county_admin, staffing.other_team.clone(), staffing.own_team.clone()),
+        ),
+        (
+            "member_id",
+            (
+                &county_admin,
+                staffing.other_member.clone(),
+                staffing.own_member.clone(),
+            ),
+        ),
+        (
+            "replacement_id",
+            (
+                &county_admin,
+                staffing.other_replacement.clone(),
+                staffing.own_replacement.clone(),
+            ),
+        ),
         ("message_id", (&county_admin, other_message, own_message)),
         (
             "job_id",
@@ -488,6 +573,7 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     assert_eq!(s, StatusCode::CREATED, "{task}");
     let other_task = task["task"]["id"].as_i64().unwrap().to_string();
     let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
+    let staffing = staffing_ids(&t).await;
     for (method, route) in spotcheck_web::PAGE_ID_ROUTES {
         let path = route
             .replace("{id}", &other_user.to_string())
@@ -501,6 +587,10 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             .replace("{plan_id}", &other_plan)
             .replace("{task_id}", &other_task)
             .replace("{position}", "1")
+            .replace("{unit_code}", "230100-01")
+            .replace("{team_id}", &staffing.other_team)
+            .replace("{member_id}", &staffing.other_member)
+            .replace("{replacement_id}", &staffing.other_replacement)
             .replace("{message_id}", &other_message);
         assert!(
             !path.contains('{'),

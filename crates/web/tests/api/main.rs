@@ -9,3 +9,4 @@ mod messages;
 mod plans;
 mod support;
 mod tasks;
+mod teams;

@@ -17,32 +17,33 @@ on_both_backends!(
 
 async fn the_api_lists_counts_and_marks_only_the_callers_messages(db: &TestDb) {
     let t = TestApp::spawn(db).await;
-    let daoli = t.token("daoli_admin").await;
+    // 齐齐哈尔 has no messages of the demo (道里 has a dispatched task to staff).
+    let qqhr = t.token("qqhr_admin").await;
     let nangang = t.token("nangang_admin").await;
-    let own = t.message_to("daoli_admin", "道里区：请确认报备的计划", true).await;
-    let info = t.message_to("daoli_admin", "道里区：计划已公开", false).await;
+    let own = t.message_to("qqhr_admin", "齐齐哈尔市：请确认报备的计划", true).await;
+    let info = t.message_to("qqhr_admin", "齐齐哈尔市：计划已公开", false).await;
     let other = t.message_to("nangang_admin", "南岗区：请确认", true).await;
 
-    let (s, page) = t.get(&daoli, "/api/v1/messages").await;
+    let (s, page) = t.get(&qqhr, "/api/v1/messages").await;
     assert_eq!(s, StatusCode::OK, "{page}");
     assert_eq!(page["total"], 2);
     assert_eq!(page["items"][0]["id"], info, "newest first");
-    assert_eq!(page["items"][1]["title"], "道里区：请确认报备的计划");
+    assert_eq!(page["items"][1]["title"], "齐齐哈尔市：请确认报备的计划");
     assert_eq!(page["items"][1]["todo"], true);
     assert_eq!(page["items"][1]["read"], false);
     assert_eq!(page["items"][1]["link"], "/items");
-    let (_, c) = t.get(&daoli, "/api/v1/messages/counts").await;
+    let (_, c) = t.get(&qqhr, "/api/v1/messages/counts").await;
     assert_eq!(c, json!({"unread": 2, "todo": 1}));
-    let (_, todo) = t.get(&daoli, "/api/v1/messages?box=todo").await;
+    let (_, todo) = t.get(&qqhr, "/api/v1/messages?box=todo").await;
     assert_eq!(todo["total"], 1);
-    let (s, body) = t.get(&daoli, "/api/v1/messages?box=trash").await;
+    let (s, body) = t.get(&qqhr, "/api/v1/messages?box=trash").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 
     // Another's message: not found, by id or by mark.
-    let (s, _) = t.get(&daoli, &format!("/api/v1/messages/{other}")).await;
+    let (s, _) = t.get(&qqhr, &format!("/api/v1/messages/{other}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = t
-        .post(&daoli, &format!("/api/v1/messages/{other}/read"), json!({}))
+        .post(&qqhr, &format!("/api/v1/messages/{other}/read"), json!({}))
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let province = t.token("hlj_admin").await;
@@ -53,15 +54,15 @@ async fn the_api_lists_counts_and_marks_only_the_callers_messages(db: &TestDb) {
         "not even the province reads a county's messages"
     );
 
-    let (s, m) = t.post(&daoli, &format!("/api/v1/messages/{own}/read"), json!({})).await;
+    let (s, m) = t.post(&qqhr, &format!("/api/v1/messages/{own}/read"), json!({})).await;
     assert_eq!(s, StatusCode::OK, "{m}");
     assert_eq!((m["read"].clone(), m["todo"].clone()), (json!(true), json!(true)));
-    let (_, c) = t.get(&daoli, "/api/v1/messages/counts").await;
+    let (_, c) = t.get(&qqhr, "/api/v1/messages/counts").await;
     assert_eq!(c, json!({"unread": 1, "todo": 1}), "reading does not close a 待办");
-    let (_, r) = t.post(&daoli, "/api/v1/messages/read-all", json!({})).await;
+    let (_, r) = t.post(&qqhr, "/api/v1/messages/read-all", json!({})).await;
     assert_eq!(r["marked"], 1);
     let (_, c) = t.get(&nangang, "/api/v1/messages/counts").await;
-    assert_eq!(c, json!({"unread": 1, "todo": 1}), "daoli's marks are daoli's");
+    assert_eq!(c, json!({"unread": 1, "todo": 1}), "qqhr's marks are qqhr's");
 
     // The OpenAPI document describes the routes.
     let doc = serde_json::to_value(spotcheck_web::openapi()).unwrap();

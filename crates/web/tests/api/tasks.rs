@@ -21,7 +21,7 @@ on_both_backends!(
 );
 
 /// A published 2027 plan of 道里 with one 重点 item for enterprises at `ratio`; its entry id.
-async fn published_entry(t: &TestApp, ratio: &str) -> i64 {
+pub(crate) async fn published_entry(t: &TestApp, ratio: &str) -> i64 {
     let daoli = t.token("daoli_admin").await;
     let harbin = t.token("hrb_admin").await;
     let (_, items) = t.get(&daoli, "/api/v1/plans/items").await;
@@ -51,7 +51,7 @@ async fn published_entry(t: &TestApp, ratio: &str) -> i64 {
     d["entries"][0]["id"].as_i64().unwrap()
 }
 
-async fn new_task(t: &TestApp, token: &str, entry: i64, name: &str) -> i64 {
+pub(crate) async fn new_task(t: &TestApp, token: &str, entry: i64, name: &str) -> i64 {
     let (s, task) = t
         .post(
             token,
