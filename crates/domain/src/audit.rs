@@ -62,10 +62,12 @@ pub enum AuditAction {
     DrawRevealed,
     TaskListLocked,
     TaskDispatched,
+    OutsideInspectionRecorded,
+    OutsideInspectionVoided,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 50] = [
+    pub const ALL: [AuditAction; 52] = [
         AuditAction::SystemInitialized,
         AuditAction::DemoLoaded,
         AuditAction::Login,
@@ -116,6 +118,8 @@ impl AuditAction {
         AuditAction::DrawRevealed,
         AuditAction::TaskListLocked,
         AuditAction::TaskDispatched,
+        AuditAction::OutsideInspectionRecorded,
+        AuditAction::OutsideInspectionVoided,
     ];
 
     pub fn code(self) -> &'static str {
@@ -171,6 +175,8 @@ impl AuditAction {
             DrawRevealed => "draw.revealed",
             TaskListLocked => "task.list_locked",
             TaskDispatched => "task.dispatched",
+            OutsideInspectionRecorded => "outside.recorded",
+            OutsideInspectionVoided => "outside.voided",
         }
     }
 
@@ -227,6 +233,8 @@ impl AuditAction {
             DrawRevealed => "揭晓抽取结果",
             TaskListLocked => "确认锁定检查对象名单",
             TaskDispatched => "派发检查对象名单",
+            OutsideInspectionRecorded => "登记不适用双随机的检查",
+            OutsideInspectionVoided => "作废不适用双随机的检查记录",
         }
     }
 
