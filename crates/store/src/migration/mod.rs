@@ -12,6 +12,7 @@ mod m20261127_000004_imports_without_staging;
 mod m20261128_000005_plans;
 mod m20261128_000006_messages;
 mod m20261128_000007_tasks;
+mod m20261128_000009_outside_inspections;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_plans::Migration),
             Box::new(m20261128_000006_messages::Migration),
             Box::new(m20261128_000007_tasks::Migration),
+            Box::new(m20261128_000009_outside_inspections::Migration),
         ]
     }
 }
