@@ -23,6 +23,7 @@ pub mod items;
 pub mod messages;
 pub mod objects;
 pub mod outbound;
+pub mod outside;
 pub mod plans;
 pub mod settings;
 pub mod tasks;
