@@ -11,6 +11,7 @@ mod home;
 mod items;
 mod login;
 pub(crate) mod messages;
+mod outside;
 mod plans;
 mod public;
 mod tasks;
@@ -68,6 +69,8 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/tasks/{task_id}/items/{position}/reveal"),
     ("POST", "/tasks/{task_id}/confirm"),
     ("POST", "/tasks/{task_id}/dispatch"),
+    ("GET", "/outside-inspections/{outside_id}"),
+    ("POST", "/outside-inspections/{outside_id}/void"),
     ("GET", "/messages/{message_id}/open"),
     ("POST", "/messages/{message_id}/read"),
 ];
@@ -110,6 +113,7 @@ pub fn router() -> Router<AppState> {
         .merge(plans::router())
         .merge(public::router())
         .merge(tasks::router())
+        .merge(outside::router())
 }
 
 pub struct MenuItem {
@@ -173,7 +177,11 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
     if actor.may(Permission::ViewPlans) {
         groups.push(MenuGroup {
             title: "抽查计划与任务",
-            items: vec![item("年度抽查计划", "/plans"), item("抽查任务", "/tasks")],
+            items: vec![
+                item("年度抽查计划", "/plans"),
+                item("抽查任务", "/tasks"),
+                item("不适用双随机的检查", "/outside-inspections"),
+            ],
         });
     }
     let mut system = Vec::new();
