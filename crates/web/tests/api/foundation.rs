@@ -279,6 +279,9 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     let own_task = task_of("daoli_admin", "230102").await;
     let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
     let own_message = t.message_to("daoli_admin", "道里的消息", true).await.to_string();
+    // Inspections outside 双随机: 南岗's and 道里's own.
+    let other_outside = crate::outside::record(&t, &nangang, other_object).await.to_string();
+    let own_outside = crate::outside::record(&t, &county_admin, own_object).await.to_string();
 
     // For each path parameter: who asks, another county's value, an own value.
     let params: std::collections::HashMap<&str, (&String, String, String)> = [
@@ -299,6 +302,7 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         ("task_id", (&county_admin, other_task, own_task)),
         ("position", (&county_admin, "1".to_string(), "1".to_string())),
         ("message_id", (&county_admin, other_message, own_message)),
+        ("outside_id", (&county_admin, other_outside, own_outside)),
         (
             "job_id",
             (
@@ -488,6 +492,7 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     assert_eq!(s, StatusCode::CREATED, "{task}");
     let other_task = task["task"]["id"].as_i64().unwrap().to_string();
     let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
+    let other_outside = crate::outside::record(&t, &nangang, other_object).await.to_string();
     for (method, route) in spotcheck_web::PAGE_ID_ROUTES {
         let path = route
             .replace("{id}", &other_user.to_string())
@@ -501,7 +506,8 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             .replace("{plan_id}", &other_plan)
             .replace("{task_id}", &other_task)
             .replace("{position}", "1")
-            .replace("{message_id}", &other_message);
+            .replace("{message_id}", &other_message)
+            .replace("{outside_id}", &other_outside);
         assert!(
             !path.contains('{'),
             "page route {route} has a parameter this test does not know: extend it"
