@@ -431,6 +431,8 @@ async fn the_pages_record_and_void(db: &TestDb) {
     assert!(html.contains("href=\"/outside-inspections\""), "menu entry");
     assert!(html.contains("12345政务服务便民热线工单"), "the demo's records are listed");
     assert!(html.contains("突发性安全生产事件"));
+    let home = b.get("/").await.text().await.unwrap();
+    assert!(home.contains("第三条所列情形，不计入随机抽查"), "the home figures have their own category");
 
     let result_field = format!("result_{general}");
     let date = days_ago(&t, 2);
