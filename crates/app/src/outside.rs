@@ -30,6 +30,7 @@ use spotcheck_store::items;
 use spotcheck_store::objects::{self, ObjectRow};
 use spotcheck_store::outside::{self, NewOutside, NewOutsideItem, OutsideFilter, OutsideItemRow, OutsideRow};
 use spotcheck_store::{ConnectionTrait, StoreError};
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use utoipa::ToSchema;
 
@@ -196,7 +197,8 @@ impl App {
                 "请选择检查对象类型（企业、从业人员或工程项目）",
             ));
         }
-        let kind = ObjectKind::parse(&input.object_kind).map_err(|e| AppError::invalid("object_kind", e.to_string()))?;
+        let kind =
+            ObjectKind::parse(&input.object_kind).map_err(|e| AppError::invalid("object_kind", e.to_string()))?;
         let code = input.object_code.trim();
         if code.is_empty() {
             return Err(AppError::invalid(
@@ -244,7 +246,12 @@ impl App {
         let mut seen = HashSet::new();
         for (i, e) in input.iter().enumerate() {
             let n = i + 1;
-            let mut err = |message: String| errors.push(FieldError { field: "items", message });
+            let mut err = |message: String| {
+                errors.push(FieldError {
+                    field: "items",
+                    message,
+                })
+            };
             let Some(v) = items::version(db, e.item_version_id).await? else {
                 err(format!(
                     "第{n}个事项不存在（版本{}），请从抽查事项清单中选择",
@@ -530,22 +537,25 @@ impl App {
         for (r, results) in rows {
             let mut item_views = Vec::with_capacity(results.len());
             for x in &results {
-                if !versions.contains_key(&x.item_version_id) {
-                    let view = match items::version(db, x.item_version_id).await? {
-                        Some(v) => OutsideItemView {
+                let mut view = match versions.entry(x.item_version_id) {
+                    Entry::Occupied(e) => e.get().clone(),
+                    Entry::Vacant(slot) => {
+                        let v = items::version(db, x.item_version_id)
+                            .await?
+                            .ok_or_else(|| AppError::Internal("检查记录的事项版本不存在".into()))?;
+                        let code = items::by_id(db, v.item_id).await?.map(|i| i.code).unwrap_or_default();
+                        slot.insert(OutsideItemView {
                             item_id: x.item_id,
                             item_version_id: v.id,
-                            item_code: items::by_id(db, v.item_id).await?.map(|i| i.code).unwrap_or_default(),
+                            item_code: code,
                             item_version: v.version,
                             item_title: v.spec.title(),
                             category: term(v.spec.category.code(), v.spec.category.label()),
                             result: term("", ""),
-                        },
-                        None => return Err(AppError::Internal("检查记录的事项版本不存在".into())),
-                    };
-                    versions.insert(x.item_version_id, view);
-                }
-                let mut view = versions[&x.item_version_id].clone();
+                        })
+                        .clone()
+                    }
+                };
                 view.result = match ItemResult::parse(&x.result) {
                     Ok(res) => term(res.code(), res.label()),
                     Err(_) => term(&x.result, &x.result),

@@ -158,8 +158,18 @@ mod tests {
         let today = d(2026, 11, 27);
         assert!(check_date(today, today).is_ok());
         assert!(check_date(d(2000, 1, 1), today).is_ok());
-        assert!(check_date(d(2026, 11, 28), today).unwrap_err().message.contains("晚于今天"));
-        assert!(check_date(d(1999, 12, 31), today).unwrap_err().message.contains("早于2000年"));
+        assert!(
+            check_date(d(2026, 11, 28), today)
+                .unwrap_err()
+                .message
+                .contains("晚于今天")
+        );
+        assert!(
+            check_date(d(1999, 12, 31), today)
+                .unwrap_err()
+                .message
+                .contains("早于2000年")
+        );
         assert_eq!(parse_date("2026年3月5日").unwrap(), d(2026, 3, 5));
         assert_eq!(parse_date(" 2026/03/05 ").unwrap(), d(2026, 3, 5));
         assert!(parse_date("下周").unwrap_err().message.contains("格式不正确"));

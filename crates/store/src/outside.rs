@@ -91,7 +91,11 @@ pub async fn insert(db: &impl ConnectionTrait, n: NewOutside<'_>) -> Result<Outs
 }
 
 /// A record of a department inside `scope`.
-pub async fn get_in(db: &impl ConnectionTrait, scope: &Jurisdiction, id: i64) -> Result<Option<OutsideRow>, StoreError> {
+pub async fn get_in(
+    db: &impl ConnectionTrait,
+    scope: &Jurisdiction,
+    id: i64,
+) -> Result<Option<OutsideRow>, StoreError> {
     Ok(outside_inspection::Entity::find_by_id(id)
         .filter(outside_inspection::Column::DepartmentId.in_subquery(scope::department_ids_in(scope)))
         .one(db)
@@ -234,9 +238,7 @@ pub async fn void(
         .exec(db)
         .await?;
     if done.rows_affected != 1 {
-        return Err(StoreError::Unsupported(
-            "该检查记录已经作废，请刷新页面查看".into(),
-        ));
+        return Err(StoreError::Unsupported("该检查记录已经作废，请刷新页面查看".into()));
     }
     Ok(())
 }

@@ -111,9 +111,7 @@ async fn records_an_inspection_outside_double_random(db: &TestDb) {
     let (_, list) = t.get(&hrb, "/api/v1/outside-inspections").await;
     assert_eq!(list["total"], 4, "{list}");
     assert_eq!(list["items"][0]["id"], id);
-    let (_, list) = t
-        .get(&hrb, "/api/v1/outside-inspections?reason=safety_incident")
-        .await;
+    let (_, list) = t.get(&hrb, "/api/v1/outside-inspections?reason=safety_incident").await;
     assert_eq!(list["total"], 1);
     let year = t.app.today().year();
     let (_, figures) = t
@@ -180,14 +178,29 @@ async fn refuses_bad_input_in_chinese(db: &TestDb) {
     let cases: Vec<(Value, &str, &str)> = vec![
         (with("basis", json!("  ")), "basis", "请填写依据"),
         (with("reason", json!("")), "reason", "请选择不适用"),
-        (with("reason", json!("领导交办")), "reason", "不是有效的不适用双随机情形"),
-        (with("inspection_date", json!(days_ago(&t, -2))), "inspection_date", "晚于今天"),
-        (with("inspection_date", json!("1999-12-31")), "inspection_date", "早于2000年"),
+        (
+            with("reason", json!("领导交办")),
+            "reason",
+            "不是有效的不适用双随机情形",
+        ),
+        (
+            with("inspection_date", json!(days_ago(&t, -2))),
+            "inspection_date",
+            "晚于今天",
+        ),
+        (
+            with("inspection_date", json!("1999-12-31")),
+            "inspection_date",
+            "早于2000年",
+        ),
         (with("inspection_date", json!("明天")), "inspection_date", "格式不正确"),
         (with("inspectors", json!("")), "inspectors", "请填写检查人员"),
         (with("items", json!([])), "items", "请至少选择一个检查事项"),
         (
-            with("items", json!([{"item_version_id": practitioner_item, "result": "符合"}])),
+            with(
+                "items",
+                json!([{"item_version_id": practitioner_item, "result": "符合"}]),
+            ),
             "items",
             "与本次检查对象（企业）不符",
         ),
@@ -259,9 +272,7 @@ async fn refuses_objects_and_records_outside_the_jurisdiction(db: &TestDb) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["error"]["field"], "object_id");
     assert!(message(&e).contains("不在您的管辖范围内"), "{e}");
-    let (s, e) = t
-        .post(&daoli, "/api/v1/outside-inspections", body(Value::Null))
-        .await;
+    let (s, e) = t.post(&daoli, "/api/v1/outside-inspections", body(Value::Null)).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     assert_eq!(e["error"]["field"], "object_code");
     // The city may inspect it: 南岗 lies in its jurisdiction.
@@ -330,10 +341,7 @@ async fn voids_with_a_reason_and_audits_both_steps(db: &TestDb) {
     let auditor = t.token("hlj_auditor").await;
     for action in ["outside.recorded", "outside.voided"] {
         let (_, audit) = t
-            .get(
-                &auditor,
-                &format!("/api/v1/audit?action={action}&target_id={id}"),
-            )
+            .get(&auditor, &format!("/api/v1/audit?action={action}&target_id={id}"))
             .await;
         assert_eq!(audit["total"], 1, "{action}: {audit}");
         assert_eq!(audit["items"][0]["target_type"], "outside_inspection");
@@ -354,7 +362,10 @@ async fn compliant_item_codes_counts_only_compliant_records_in_force(db: &TestDb
     let general = item_version(&t, &hrb, "enterprise", "general").await;
     let mut objects = Vec::new();
     for n in 81..=85 {
-        objects.push((t.enterprise(&hrb, "230100", "230102", n).await, support::credit_code("230102", n)));
+        objects.push((
+            t.enterprise(&hrb, "230100", "230102", n).await,
+            support::credit_code("230102", n),
+        ));
     }
     let year = t.app.today().year();
     let post = |object: i64, result: &'static str, date: String| {
@@ -429,10 +440,16 @@ async fn the_pages_record_and_void(db: &TestDb) {
     let html = b.get("/outside-inspections").await.text().await.unwrap();
     assert!(html.contains("登记不适用双随机的检查"), "{html}");
     assert!(html.contains("href=\"/outside-inspections\""), "menu entry");
-    assert!(html.contains("12345政务服务便民热线工单"), "the demo's records are listed");
+    assert!(
+        html.contains("12345政务服务便民热线工单"),
+        "the demo's records are listed"
+    );
     assert!(html.contains("突发性安全生产事件"));
     let home = b.get("/").await.text().await.unwrap();
-    assert!(home.contains("第三条所列情形，不计入随机抽查"), "the home figures have their own category");
+    assert!(
+        home.contains("第三条所列情形，不计入随机抽查"),
+        "the home figures have their own category"
+    );
 
     let result_field = format!("result_{general}");
     let date = days_ago(&t, 2);
