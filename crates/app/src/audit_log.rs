@@ -82,6 +82,7 @@ pub fn target_type_label(t: &str) -> &str {
         "import" => "导入批次",
         "audit" => "审计记录",
         "system" => "系统",
+        "outside_inspection" => "不适用双随机的检查记录",
         other => other,
     }
 }

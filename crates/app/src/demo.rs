@@ -114,6 +114,8 @@ pub struct DemoReport {
     pub directory_added: usize,
     pub plans_added: usize,
     pub tasks_added: usize,
+    /// Inspections outside 双随机 (第三条).
+    pub outside_added: usize,
 }
 
 impl App {
@@ -210,6 +212,7 @@ impl App {
         report.directory_added = self.load_demo_directory().await?;
         report.plans_added = self.load_demo_plans().await?;
         report.tasks_added = self.load_demo_tasks().await?;
+        report.outside_added = self.load_demo_outside().await?;
         Ok(report)
     }
 }

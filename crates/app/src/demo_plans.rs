@@ -480,7 +480,7 @@ impl App {
     }
 
     /// A demo account acting from the command line.
-    async fn demo_actor(&self, username: &str) -> Result<Option<crate::Actor>, AppError> {
+    pub(crate) async fn demo_actor(&self, username: &str) -> Result<Option<crate::Actor>, AppError> {
         let db = self.store().conn();
         let Some(user) = spotcheck_store::users::by_username(db, username).await? else {
             return Ok(None);

@@ -2,7 +2,7 @@
 
 use crate::actor::china;
 use crate::{Actor, App, AppError};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, TimeZone, Utc};
 use serde::Serialize;
 use spotcheck_domain::audit::AuditAction;
 use spotcheck_domain::department::DepartmentKind;
@@ -73,6 +73,17 @@ impl App {
                 Some("/departments"),
             ));
             figures.push(fig("执行单位", units, "执法支队、监督站等", Some("/departments")));
+        }
+        if actor.may(Permission::ViewPlans) {
+            // 第三条: inspections outside 双随机 are their own category of the figures.
+            let year = now.with_timezone(&china()).year();
+            let outside = self.outside_figures(actor, year).await?;
+            figures.push(fig(
+                "不适用双随机的检查",
+                outside.total,
+                &format!("{year}年度，第三条所列情形，不计入随机抽查"),
+                Some("/outside-inspections"),
+            ));
         }
         if actor.may(Permission::ManageUsers) || actor.may(Permission::ReadAudit) {
             let by_role = users::count_by_role_in(db, &scope).await?;

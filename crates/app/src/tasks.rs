@@ -604,6 +604,11 @@ impl App {
         let rows = population::facts(db, dept.id, &item_kinds).await?;
         let year = t.window_start.year();
         let drawn = tasks::draws_per_code(db, v.spec.object_kind.code(), year, t.id).await?;
+        // 第十二条: found compliant for this item this year. Inspections outside
+        // double-random (第三条) count; the results of double-random
+        // inspections join them once results are entered (issue 6).
+        let compliant =
+            spotcheck_store::outside::compliant_item_codes(db, v.item_id, v.spec.object_kind.code(), year).await?;
         let own_division = DivisionCode::parse(&dept.division_code).map_err(AppError::Internal)?;
         let in_jurisdiction = move |d: &DivisionCode| own_division.contains(d);
         let ctx = ItemContext {
@@ -623,8 +628,6 @@ impl App {
             let (Ok(kind), Ok(division)) = (ObjectKind::parse(&r.kind), DivisionCode::parse(&r.division_code)) else {
                 continue;
             };
-            // 第十二条's "already inspected and compliant" needs the results of
-            // inspections (entered from issue 6 on); none exist yet.
             facts.push(ObjectFacts {
                 id: r.key_code.clone(),
                 active: r.active,
@@ -638,7 +641,7 @@ impl App {
                     complaints: u32::try_from(r.complaints).unwrap_or(0),
                 },
                 drawn_this_year: drawn.get(&r.key_code).copied().unwrap_or(0),
-                compliant_this_year: false,
+                compliant_this_year: compliant.contains(&r.key_code),
             });
             objects.insert(r.key_code.clone(), (r.id, r.name.clone(), r.division_code.clone()));
         }

@@ -69,10 +69,12 @@ pub enum AuditAction {
     ReplacementApproved,
     ReplacementRejected,
     InspectorReplaced,
+    OutsideInspectionRecorded,
+    OutsideInspectionVoided,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 57] = [
+    pub const ALL: [AuditAction; 59] = [
         AuditAction::SystemInitialized,
         AuditAction::DemoLoaded,
         AuditAction::Login,
@@ -130,6 +132,8 @@ impl AuditAction {
         AuditAction::ReplacementApproved,
         AuditAction::ReplacementRejected,
         AuditAction::InspectorReplaced,
+        AuditAction::OutsideInspectionRecorded,
+        AuditAction::OutsideInspectionVoided,
     ];
 
     pub fn code(self) -> &'static str {
@@ -192,6 +196,8 @@ impl AuditAction {
             ReplacementApproved => "replacement.approved",
             ReplacementRejected => "replacement.rejected",
             InspectorReplaced => "replacement.done",
+            OutsideInspectionRecorded => "outside.recorded",
+            OutsideInspectionVoided => "outside.voided",
         }
     }
 
@@ -255,6 +261,8 @@ impl AuditAction {
             ReplacementApproved => "批准调整更换检查人员",
             ReplacementRejected => "不批准调整更换检查人员",
             InspectorReplaced => "完成检查人员调整更换",
+            OutsideInspectionRecorded => "登记不适用双随机的检查",
+            OutsideInspectionVoided => "作废不适用双随机的检查记录",
         }
     }
 

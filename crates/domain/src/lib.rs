@@ -14,6 +14,7 @@ pub mod item;
 pub mod jurisdiction;
 pub mod lockout;
 pub mod matching;
+pub mod outside;
 pub mod password;
 pub mod plan;
 pub mod role;

@@ -18,6 +18,7 @@ pub mod items;
 pub mod messages;
 mod migration;
 pub mod objects;
+pub mod outside;
 pub mod plans;
 pub mod population;
 pub mod scope;

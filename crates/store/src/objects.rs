@@ -431,6 +431,26 @@ pub async fn get_in(db: &impl ConnectionTrait, scope: &Jurisdiction, id: i64) ->
         .map(Into::into))
 }
 
+/// The objects of `kind` with public code `code` in the directories of the
+/// departments inside `scope` (the same enterprise may be in several), by id.
+pub async fn by_code_in(
+    db: &impl ConnectionTrait,
+    scope: &Jurisdiction,
+    kind: &str,
+    code: &str,
+) -> Result<Vec<ObjectRow>, StoreError> {
+    Ok(object::Entity::find()
+        .filter(object::Column::KeyCode.eq(code))
+        .filter(object::Column::Kind.eq(kind))
+        .filter(object::Column::DepartmentId.in_subquery(scope::department_ids_in(scope)))
+        .order_by_asc(object::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
 /// Lets the database plan the next lookups with the rows written so far in
 /// this transaction. PostgreSQL's planner, without statistics for a table
 /// filled inside the current transaction, takes a list of 2,000 codes for

@@ -18,6 +18,8 @@ pub mod message_outbox;
 pub mod message_read;
 pub mod object;
 pub mod object_history;
+pub mod outside_inspection;
+pub mod outside_inspection_item;
 pub mod plan;
 pub mod plan_entry;
 pub mod plan_event;

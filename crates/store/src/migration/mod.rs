@@ -13,6 +13,7 @@ mod m20261128_000005_plans;
 mod m20261128_000006_messages;
 mod m20261128_000007_tasks;
 mod m20261128_000008_teams;
+mod m20261128_000009_outside_inspections;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_messages::Migration),
             Box::new(m20261128_000007_tasks::Migration),
             Box::new(m20261128_000008_teams::Migration),
+            Box::new(m20261128_000009_outside_inspections::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ mod experts;
 mod home;
 mod items;
 mod messages;
+mod outside;
 mod plans;
 mod tasks;
 mod teams;
@@ -52,6 +53,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = plans::routes(r);
     let r = tasks::routes(r);
     let r = teams::routes(r);
+    let r = outside::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);
     let r = messages::routes(r);

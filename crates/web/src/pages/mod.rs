@@ -11,6 +11,7 @@ pub(crate) mod home;
 mod items;
 mod login;
 pub(crate) mod messages;
+mod outside;
 mod plans;
 mod public;
 pub(crate) mod tasks;
@@ -77,6 +78,8 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/team-members/{member_id}/replacements"),
     ("POST", "/replacements/{replacement_id}/decision"),
     ("POST", "/replacements/{replacement_id}/reveal"),
+    ("GET", "/outside-inspections/{outside_id}"),
+    ("POST", "/outside-inspections/{outside_id}/void"),
     ("GET", "/messages/{message_id}/open"),
     ("POST", "/messages/{message_id}/read"),
 ];
@@ -120,6 +123,7 @@ pub fn router() -> Router<AppState> {
         .merge(public::router())
         .merge(tasks::router())
         .merge(teams::router())
+        .merge(outside::router())
 }
 
 pub struct MenuItem {
@@ -183,7 +187,11 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
     if actor.may(Permission::ViewPlans) {
         groups.push(MenuGroup {
             title: "抽查计划与任务",
-            items: vec![item("年度抽查计划", "/plans"), item("抽查任务", "/tasks")],
+            items: vec![
+                item("年度抽查计划", "/plans"),
+                item("抽查任务", "/tasks"),
+                item("不适用双随机的检查", "/outside-inspections"),
+            ],
         });
     }
     let mut system = Vec::new();

@@ -340,6 +340,9 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     let own_task = staffing.joint_task.clone();
     let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
     let own_message = t.message_to("daoli_admin", "道里的消息", true).await.to_string();
+    // Inspections outside 双随机: 南岗's and 道里's own.
+    let other_outside = crate::outside::record(&t, &nangang, other_object).await.to_string();
+    let own_outside = crate::outside::record(&t, &county_admin, own_object).await.to_string();
 
     // For each path parameter: who asks, another county's value, an own value.
     let params: std::collections::HashMap<&str, (&String, String, String)> = [
@@ -384,6 +387,7 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             ),
         ),
         ("message_id", (&county_admin, other_message, own_message)),
+        ("outside_id", (&county_admin, other_outside, own_outside)),
         (
             "job_id",
             (
@@ -574,6 +578,7 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     let other_task = task["task"]["id"].as_i64().unwrap().to_string();
     let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
     let staffing = staffing_ids(&t).await;
+    let other_outside = crate::outside::record(&t, &nangang, other_object).await.to_string();
     for (method, route) in spotcheck_web::PAGE_ID_ROUTES {
         let path = route
             .replace("{id}", &other_user.to_string())
@@ -591,7 +596,8 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             .replace("{team_id}", &staffing.other_team)
             .replace("{member_id}", &staffing.other_member)
             .replace("{replacement_id}", &staffing.other_replacement)
-            .replace("{message_id}", &other_message);
+            .replace("{message_id}", &other_message)
+            .replace("{outside_id}", &other_outside);
         assert!(
             !path.contains('{'),
             "page route {route} has a parameter this test does not know: extend it"

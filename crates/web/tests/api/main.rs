@@ -6,6 +6,7 @@ mod directory;
 mod foundation;
 mod items;
 mod messages;
+mod outside;
 mod plans;
 mod support;
 mod tasks;

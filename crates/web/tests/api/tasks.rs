@@ -18,6 +18,7 @@ on_both_backends!(
     a_reveal_resumes_after_a_restart_between_commit_and_reveal,
     every_record_the_demo_lists_verifies,
     the_task_pages_run_a_draw_from_plan_to_dispatch,
+    a_general_item_found_compliant_outside_double_random_is_not_drawn_again,
 );
 
 /// A published 2027 plan of 道里 with one 重点 item for enterprises at `ratio`; its entry id.
@@ -472,4 +473,71 @@ async fn the_task_pages_run_a_draw_from_plan_to_dispatch(db: &TestDb) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let html = b.get(&format!("/tasks/{id}?ok=dispatched")).await.text().await.unwrap();
     assert!(html.contains("已派发"), "{html}");
+}
+
+/// 第十二条 with 第三条: an object found compliant this year for a 一般 item,
+/// in an inspection outside double-random, is excluded from a draw of that
+/// item with the reason shown.
+async fn a_general_item_found_compliant_outside_double_random_is_not_drawn_again(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let hrb = t.token("hrb_admin").await;
+    let (_, plans) = t.get(&hrb, "/api/v1/plans?year=2026&department=230100").await;
+    let plan = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["status"]["code"] == "published")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (_, d) = t.get(&hrb, &format!("/api/v1/plans/{plan}")).await;
+    let entry = d["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| {
+            e["category"]["code"] == "general"
+                && e["item_object_kinds"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|k| k["code"] == "enterprise")
+                && e["divisions"].as_array().unwrap().is_empty()
+                && e["risk_classes"].as_array().unwrap().is_empty()
+        })
+        .expect("Harbin's demo plan has a 一般 enterprise item for the whole city")
+        .clone();
+    let object = t.enterprise(&hrb, "230100", "230102", 77).await;
+    let code = crate::support::credit_code("230102", 77);
+    let (s, r) = t
+        .post(
+            &hrb,
+            "/api/v1/outside-inspections",
+            json!({"object_id": object, "reason": "投诉举报", "basis": "12345热线工单 HRB2026-0077",
+                   "inspection_date": t.app.today().to_string(), "inspectors": "赵明、马骏",
+                   "items": [{"item_version_id": entry["item_version_id"], "result": "符合"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, task) = t
+        .post(
+            &hrb,
+            "/api/v1/tasks",
+            json!({"name": "一般事项复查测试", "window_start": "2026-12-01", "window_end": "2026-12-20",
+                   "plan_entry_ids": [entry["id"]]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{task}");
+    let id = task["task"]["id"].as_i64().unwrap();
+    let (_, e) = t.get(&hrb, &format!("/api/v1/tasks/{id}/items/1/eligibility")).await;
+    let excluded = e["excluded_sample"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == code.as_str())
+        .unwrap_or_else(|| panic!("{code} is excluded: {e}"));
+    assert!(
+        excluded["reason"].as_str().unwrap().contains("已检查合格"),
+        "{excluded}"
+    );
 }
