@@ -41,10 +41,9 @@ async fn app_with(db: &TestDb, outbound: OutboundSettings) -> App {
         Sealer::from_key([7; 32]),
     );
     app.initialize().await.unwrap();
-    app.load_demo().await.unwrap();
-    // The demo's own hand-overs (a dispatched task) leave outbox rows; these
-    // tests count only their own, so the demo's are settled first.
-    app.deliver_outbound(None).await.unwrap();
+    // The demo's accounts only: its tasks send messages of their own, and
+    // these tests count exactly what they send.
+    app.load_demo_accounts().await.unwrap();
     app
 }
 
