@@ -3,7 +3,8 @@
 // (the 待办 stays until the work is done), marks everything read, and goes
 // where a message asks to act; the top bar keeps its count on a phone.
 //
-// No use case sends messages yet in the demo, so the spec writes two into the
+// The spec starts from an empty inbox (the demo tells the inspector about
+// its assignments; those are removed first) and writes two messages into the
 // demo's SQLite database the way `messages::notify` does (a committed row
 // addressed to the user).
 const path = require('node:path');
@@ -30,11 +31,22 @@ function seedMessage(username, { title, body = '', link, todo, subject }) {
   execFileSync('sqlite3', ['-cmd', '.timeout 15000', demoDatabase(), sql]);
 }
 
+/** Empties the user's inbox of the demo's own messages. */
+function clearInbox(username) {
+  const q = (s) => `'${String(s).replace(/'/g, "''")}'`;
+  const user = `(SELECT id FROM users WHERE username = ${q(username)})`;
+  const sql = `DELETE FROM message_reads WHERE message_id IN (SELECT id FROM messages WHERE recipient_user_id = ${user});
+    DELETE FROM message_outbox WHERE message_id IN (SELECT id FROM messages WHERE recipient_user_id = ${user});
+    DELETE FROM messages WHERE recipient_user_id = ${user};`;
+  execFileSync('sqlite3', ['-cmd', '.timeout 15000', demoDatabase(), sql]);
+}
+
 const READ = /(^|\s)read(\s|$)/;
 const UNREAD = /(^|\s)unread(\s|$)/;
 
 test('待办：顶栏显示数量，从顶栏进入站内消息，标为已读，去处理', async ({ page }) => {
   await login(page, USER);
+  clearInbox(USER);
   seedMessage(USER, {
     title: '测试：您已被分配到“2026年建筑市场联合抽查”检查组，请查看检查任务',
     body: '检查对象：哈尔滨某建筑工程有限公司；检查时间：2026-05-10 至 2026-05-20。',

@@ -391,7 +391,12 @@ impl App {
                 .ok_or_else(|| AppError::Internal(format!("部门{dept_code}不存在")))?;
             for i in 0..*count {
                 n += 1;
-                let fields = FIELD_GROUPS[(n as usize) % FIELD_GROUPS.len()];
+                // The demo inspector account holds the qualifications of the
+                // demo tasks' items, so its home page shows real assignments.
+                let fields: &[&str] = match (*dept_code, i) {
+                    ("230100-01", 0) => &["建筑市场", "施工安全", "房地产开发"],
+                    _ => FIELD_GROUPS[(n as usize) % FIELD_GROUPS.len()],
+                };
                 let status = match n % 17 {
                     5 => InspectorStatus::OnLeave,
                     11 => InspectorStatus::Seconded,
