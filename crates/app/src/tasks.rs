@@ -133,6 +133,14 @@ pub struct DrawView {
     pub warning: Option<String>,
 }
 
+/// A revealed object draw.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RevealView {
+    pub draw: DrawView,
+    /// How many objects were drawn (listed on the task).
+    pub drawn: u64,
+}
+
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct TaskItemView {
     pub position: i32,
@@ -219,11 +227,13 @@ fn stratum_ratios(item: &TaskItemRow, ceiling: Ratio) -> StratumRatios {
     r
 }
 
-/// What an eligibility assessment gives, with the object rows it came from.
+/// What an eligibility assessment gives, and where its objects live.
 struct Assessed {
     assessment: spotcheck_domain::eligibility::Assessment,
-    /// code → (object id, name)
-    objects: HashMap<String, (i64, String, String)>,
+    /// The directory it read (names and ids are looked up by code when needed,
+    /// so a million candidates are never held twice).
+    department_id: i64,
+    kind: String,
 }
 
 impl App {
@@ -623,13 +633,14 @@ impl App {
             ratios: stratum_ratios(item, ceiling),
         };
         let mut facts = Vec::with_capacity(rows.len());
-        let mut objects = HashMap::with_capacity(rows.len());
         for r in rows {
             let (Ok(kind), Ok(division)) = (ObjectKind::parse(&r.kind), DivisionCode::parse(&r.division_code)) else {
                 continue;
             };
+            let drawn_this_year = drawn.get(&r.key_code).copied().unwrap_or(0);
+            let compliant_this_year = compliant.contains(&r.key_code);
             facts.push(ObjectFacts {
-                id: r.key_code.clone(),
+                id: r.key_code,
                 active: r.active,
                 kind,
                 division,
@@ -640,10 +651,9 @@ impl App {
                     serious_violation: r.serious_violation,
                     complaints: u32::try_from(r.complaints).unwrap_or(0),
                 },
-                drawn_this_year: drawn.get(&r.key_code).copied().unwrap_or(0),
-                compliant_this_year: compliant.contains(&r.key_code),
+                drawn_this_year,
+                compliant_this_year,
             });
-            objects.insert(r.key_code.clone(), (r.id, r.name.clone(), r.division_code.clone()));
         }
         let assessment = assess(&facts, &ctx).map_err(|e| {
             AppError::invalid(
@@ -651,7 +661,11 @@ impl App {
                 e.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("；"),
             )
         })?;
-        Ok(Assessed { assessment, objects })
+        Ok(Assessed {
+            assessment,
+            department_id: dept.id,
+            kind: v.spec.object_kind.code().to_string(),
+        })
     }
 
     fn item_at(rows: &[TaskItemRow], position: i32) -> Result<&TaskItemRow, AppError> {
@@ -680,11 +694,20 @@ impl App {
                 }
                 sample.push(ExcludedView {
                     code: e.id.clone(),
-                    name: a.objects.get(&e.id).map(|o| o.1.clone()).unwrap_or_default(),
+                    name: String::new(),
                     stratum: s.name.clone(),
                     reason: e.reason.text(),
                 });
             }
+        }
+        let codes: Vec<String> = sample.iter().map(|x| x.code.clone()).collect();
+        let names: HashMap<String, String> = population::by_codes(db, a.department_id, &a.kind, &codes)
+            .await?
+            .into_iter()
+            .map(|(_, code, name, _)| (code, name))
+            .collect();
+        for x in &mut sample {
+            x.name = names.get(&x.code).cloned().unwrap_or_default();
         }
         Ok(EligibilityView {
             strata: a
@@ -798,7 +821,7 @@ impl App {
         id: i64,
         position: i32,
         input: &RevealInput,
-    ) -> Result<TaskDetail, AppError> {
+    ) -> Result<RevealView, AppError> {
         let db = self.store().conn();
         let t = self.task_for(db, actor, id).await?;
         if !Self::runs_task(actor, &t) {
@@ -822,26 +845,38 @@ impl App {
         let DrawResult::Objects(result) = revealed.result() else {
             return Err(AppError::Internal("抽取类型不符".into()));
         };
-        // Rebuild the facts of the drawn codes: ids, divisions, the executing unit.
-        let a = self.assess_item(db, &t, item).await?;
+        // The drawn codes' ids and divisions (for the executing unit), looked up by code.
+        let version = items::version(db, item.item_version_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("任务事项的事项版本不存在".into()))?;
+        let object_kind = version.spec.object_kind.code().to_string();
+        let selected: Vec<String> = result
+            .strata
+            .iter()
+            .flat_map(|s| s.selected.iter().map(|c| c.as_str().to_string()))
+            .collect();
+        // One scan of the directory (as fast as the eligibility's) rather than
+        // a lookup per drawn code.
+        let wanted: std::collections::HashSet<&str> = selected.iter().map(String::as_str).collect();
+        let found: HashMap<String, (i64, String)> =
+            population::facts(db, item.department_id, &[version.spec.object_kind].into())
+                .await?
+                .into_iter()
+                .filter(|r| wanted.contains(r.key_code.as_str()))
+                .map(|r| (r.key_code, (r.id, r.division_code)))
+                .collect();
         let units = self.executing_units(db, item.department_id).await?;
         let year = t.window_start.year();
-        let object_kind = items::version(db, item.item_version_id)
-            .await?
-            .map(|v| v.spec.object_kind.code().to_string())
-            .unwrap_or_default();
-        let mut objects = Vec::new();
+        let mut objects = Vec::with_capacity(selected.len());
         let mut n = 0;
         for s in &result.strata {
-            let key = a
-                .assessment
-                .strata
+            let key = StratumKey::ALL
                 .iter()
-                .find(|x| x.name == s.name.as_str())
-                .map(|x| x.key.code().to_string())
+                .find(|k| k.name() == s.name.as_str())
+                .map(|k| k.code().to_string())
                 .unwrap_or_default();
             for code in &s.selected {
-                let Some((object_id, _, division)) = a.objects.get(code.as_str()) else {
+                let Some((object_id, division)) = found.get(code.as_str()) else {
                     return Err(AppError::Conflict(format!(
                         "抽中的对象{}已不在名录库中，请联系系统管理员核查",
                         code.as_str()
@@ -876,7 +911,15 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        self.get_task(actor, id).await
+        let d = tasks::draw_by_draw_id(db, &draw_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("抽取记录不存在".into()))?;
+        // The draw and how many were drawn; the list itself is on the task
+        // (a 重点 item may draw hundreds of thousands of objects).
+        Ok(RevealView {
+            draw: Self::draw_view(&d),
+            drawn: n as u64,
+        })
     }
 
     /// The units a department's objects are dispatched to: its executing

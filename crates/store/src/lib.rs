@@ -30,7 +30,7 @@ pub mod testing;
 pub mod users;
 
 pub use error::StoreError;
-pub use sea_orm::{ConnectionTrait, DatabaseTransaction};
+pub use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement};
 pub use spotcheck_domain::jurisdiction::Jurisdiction;
 
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

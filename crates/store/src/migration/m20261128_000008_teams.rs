@@ -108,6 +108,17 @@ impl MigrationTrait for Migration {
         )
         .await?;
         index(m, "replacements", "idx_replacements_task", &["task_id"], false).await?;
+        // The draw reads a department's objects of a kind in slices in id
+        // order (`population::facts`); without this index each slice sorted
+        // the rest of the directory again.
+        index(
+            m,
+            "objects",
+            "idx_objects_department_kind_id",
+            &["department_id", "kind", "id"],
+            false,
+        )
+        .await?;
         // At most one open request per member.
         index(m, "replacements", "idx_replacements_member", &["member_id"], false).await?;
         Ok(())

@@ -6,7 +6,9 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiUser;
 use axum::Json;
 use axum::extract::{Path, State};
-use spotcheck_app::tasks::{DrawView, EligibilityView, LockInput, NewTaskInput, RevealInput, TaskDetail, TaskView};
+use spotcheck_app::tasks::{
+    DrawView, EligibilityView, LockInput, NewTaskInput, RevealInput, RevealView, TaskDetail, TaskView,
+};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -81,16 +83,16 @@ async fn lock_item(
     ))
 }
 
-/// 揭晓抽取：用锁定时指定的信标计算抽中的检查对象，公布完整记录。
+/// 揭晓抽取：用锁定时指定的信标计算抽中的检查对象，公布完整记录；返回抽取记录和抽中数量（名单见任务详情）。
 #[utoipa::path(post, operation_id = "reveal_task_item", path = "/api/v1/tasks/{task_id}/items/{position}/reveal", tag = "抽查任务",
     params(("task_id" = i64, Path, description = "任务标识"), ("position" = i32, Path, description = "事项序号")), request_body = RevealInput,
-    responses((status = 200, body = TaskDetail), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = RevealView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn reveal_item(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
     Path((id, position)): Path<(i64, i32)>,
     Json(input): Json<RevealInput>,
-) -> Result<Json<TaskDetail>, ApiError> {
+) -> Result<Json<RevealView>, ApiError> {
     Ok(Json(state.app.reveal_task_item(&a, id, position, &input).await?))
 }
 

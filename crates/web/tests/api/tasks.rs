@@ -147,10 +147,13 @@ async fn a_task_from_a_published_plan_is_drawn_verifiably_and_dispatched(db: &Te
     let (s, _) = t.post(&daoli, &format!("/api/v1/tasks/{id}/confirm"), json!({})).await;
     assert_eq!(s, StatusCode::CONFLICT);
 
-    let (s, task) = t
+    let (s, r) = t
         .post(&daoli, &format!("/api/v1/tasks/{id}/items/1/reveal"), json!({}))
         .await;
-    assert_eq!(s, StatusCode::OK, "{task}");
+    assert_eq!(s, StatusCode::OK, "{r}");
+    assert_eq!(r["drawn"].as_u64().unwrap(), quota);
+    assert_eq!(r["draw"]["status"], "revealed");
+    let (_, task) = t.get(&daoli, &format!("/api/v1/tasks/{id}")).await;
     let drawn = task["items"][0]["drawn"].as_array().unwrap().clone();
     assert_eq!(drawn.len() as u64, quota);
     assert!(
@@ -253,7 +256,7 @@ async fn an_object_drawn_twice_this_year_is_excluded_from_a_third_task(db: &Test
             .post(&daoli, &format!("/api/v1/tasks/{id}/items/1/reveal"), json!({}))
             .await;
         assert_eq!(s, StatusCode::OK, "{task}");
-        drawn_total = task["items"][0]["drawn"].as_array().unwrap().len();
+        drawn_total = task["drawn"].as_u64().unwrap() as usize;
     }
     assert!(drawn_total > 0);
     // A third task: every object drawn twice is excluded, with the reason.
