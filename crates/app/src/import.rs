@@ -20,7 +20,9 @@ use spotcheck_store::departments::{self, DepartmentRow};
 use spotcheck_store::imports::{self, ImportJob, NewJob, Outcome};
 use spotcheck_store::inspectors::{self, InspectorData};
 use spotcheck_store::objects::{self, ObjectData, Source};
-use spotcheck_store::{ConnectionTrait, StoreError};
+use futures_util::FutureExt;
+use spotcheck_store::{ConnectionTrait, DatabaseTransaction, StoreError};
+use std::panic::AssertUnwindSafe;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
@@ -385,7 +387,13 @@ impl App {
     /// clients that ask to wait).
     pub async fn import_file(&self, actor: &Actor, req: &ImportRequest) -> Result<ImportSummary, AppError> {
         let (dept, job) = self.prepare_import(actor, req).await?;
-        self.run_import(actor, &dept, job.id, req).await
+        // In a task of its own: a caller that stops waiting (a closed
+        // connection) does not cut the import off between its transaction's
+        // begin and end — it finishes, and its job says how.
+        let (app, actor, req) = (self.clone(), actor.clone(), req.clone());
+        tokio::spawn(async move { app.run_import(&actor, &dept, job.id, &req).await })
+            .await
+            .map_err(|e| AppError::Internal(format!("导入未完成：{e}")))?
     }
 
     async fn run_import(
@@ -471,7 +479,7 @@ impl App {
         let today = self.today();
         let sealer = self.sealer().clone();
         let (kind, path) = (req.kind, req.path.clone());
-        let (tx_msg, mut rx) = tokio::sync::mpsc::channel::<Msg>(4);
+        let (tx_msg, rx) = tokio::sync::mpsc::channel::<Msg>(4);
         let worker = tokio::task::spawn_blocking(move || {
             let division_allowed = move |d: &DivisionCode| division.contains(d);
             let department_allowed = move |c: &str| below.iter().any(|b| b == c);
@@ -535,13 +543,61 @@ impl App {
         });
 
         let tx = self.store().begin().await.map_err(AppError::from)?;
-        spotcheck_store::import_cache(&tx, true).await?;
+        // Every way out of the saving — done, a failure, a panic of the reader
+        // thread or of this task — passes the one reset of the page cache
+        // below, so the connection never goes back to the pool widened.
+        let outcome = match spotcheck_store::import_cache(&tx, true).await {
+            Ok(()) => {
+                AssertUnwindSafe(self.save_rows(&tx, actor, dept, job_id, req, rx, worker))
+                    .catch_unwind()
+                    .await
+            }
+            Err(e) => Ok(Err(e.into())),
+        };
+        let restored = spotcheck_store::import_cache(&tx, false).await;
+        let rollback = |tx: DatabaseTransaction| async move {
+            tx.rollback().await.map_err(|e| AppError::from(StoreError::from(e)))
+        };
+        match outcome {
+            Ok(Ok(saved)) => {
+                if let Err(e) = restored {
+                    rollback(tx).await?;
+                    return Err(e.into());
+                }
+                tx.commit().await.map_err(|e| AppError::from(StoreError::from(e)))?;
+                Ok(saved)
+            }
+            Ok(Err(failure)) => {
+                rollback(tx).await?;
+                Err(failure)
+            }
+            Err(panic) => {
+                let _ = rollback(tx).await;
+                std::panic::resume_unwind(panic)
+            }
+        }
+    }
+
+    /// The saving side of [`App::read_and_save`], inside its transaction:
+    /// each batch from the reader, then the audit entry. Leaves the commit
+    /// (or rollback) to the caller.
+    #[allow(clippy::too_many_arguments)]
+    async fn save_rows(
+        &self,
+        tx: &DatabaseTransaction,
+        actor: &Actor,
+        dept: &DepartmentRow,
+        job_id: i64,
+        req: &ImportRequest,
+        mut rx: tokio::sync::mpsc::Receiver<Msg>,
+        worker: tokio::task::JoinHandle<()>,
+    ) -> Result<Saved, Failure> {
         let mut saver = Saver {
             dept,
             job_id,
             by: &actor.user.username,
             now: self.now(),
-            scope_departments: departments::list_in(&tx, &dept.jurisdiction())
+            scope_departments: departments::list_in(tx, &dept.jurisdiction())
                 .await
                 .map_err(AppError::from)?
                 .into_iter()
@@ -555,11 +611,8 @@ impl App {
         let mut valid = 0i64;
         while let Some(msg) = rx.recv().await {
             match msg {
-                Msg::Failed(m) => {
-                    let _ = spotcheck_store::import_cache(&tx, false).await;
-                    tx.rollback().await.map_err(|e| AppError::from(StoreError::from(e)))?;
-                    return Err(Failure::File(m));
-                }
+                // Returning drops the receiver: the reader stops at its next batch.
+                Msg::Failed(m) => return Err(Failure::File(m)),
                 Msg::Batch {
                     rows,
                     rejected,
@@ -568,12 +621,7 @@ impl App {
                 } => {
                     valid += rows.len() as i64;
                     saver.rejected.extend(rejected);
-                    if let Err(e) = saver.save(&tx, req.kind, rows).await {
-                        drop(rx);
-                        let _ = spotcheck_store::import_cache(&tx, false).await;
-                        tx.rollback().await.map_err(|e| AppError::from(StoreError::from(e)))?;
-                        return Err(Failure::Save(e));
-                    }
+                    saver.save(tx, req.kind, rows).await?;
                     self.inner.running_imports.set(
                         job_id,
                         Running {
@@ -609,7 +657,7 @@ impl App {
             ..
         } = saver;
         record(
-            &tx,
+            tx,
             &By::actor(actor),
             Change::new(AuditAction::ObjectsImported, "import", job_id)
                 .in_department(dept.code.as_str())
@@ -625,8 +673,6 @@ impl App {
                 })),
         )
         .await?;
-        spotcheck_store::import_cache(&tx, false).await?;
-        tx.commit().await.map_err(|e| AppError::from(StoreError::from(e)))?;
         Ok(Saved {
             imported,
             updated,
