@@ -7,9 +7,11 @@
 //! and fix, as JSON and as a downloadable .xlsx.
 
 use crate::audit::{By, Change, record};
+use crate::crypto::Sealer;
 use crate::objects::{inspector_data, object_data};
 use crate::{Actor, App, AppError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::FutureExt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use spotcheck_domain::audit::AuditAction;
@@ -20,11 +22,10 @@ use spotcheck_store::departments::{self, DepartmentRow};
 use spotcheck_store::imports::{self, ImportJob, NewJob, Outcome};
 use spotcheck_store::inspectors::{self, InspectorData};
 use spotcheck_store::objects::{self, ObjectData, Source};
-use futures_util::FutureExt;
 use spotcheck_store::{ConnectionTrait, DatabaseTransaction, StoreError};
-use std::panic::AssertUnwindSafe;
 use std::collections::HashMap;
 use std::io::Read;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use utoipa::ToSchema;
 
@@ -293,6 +294,124 @@ impl Saver<'_> {
     }
 }
 
+/// Reads and checks `path` in a worker thread and hands its rows to the
+/// saving side in batches of [`BATCH`] checked rows, each with the rows
+/// rejected meanwhile and the progress: the one way imports and the master
+/// list read a file. Keys repeated within the file are left to
+/// [`first_occurrences`], in the saving transaction.
+fn read_in_batches(
+    kind: ListKind,
+    path: PathBuf,
+    today: NaiveDate,
+    division_allowed: impl Fn(&DivisionCode) -> bool + Send + Sync + 'static,
+    department_allowed: impl Fn(&str) -> bool + Send + Sync + 'static,
+    sealer: Sealer,
+) -> (tokio::sync::mpsc::Receiver<Msg>, tokio::task::JoinHandle<()>) {
+    let (tx_msg, rx) = tokio::sync::mpsc::channel::<Msg>(4);
+    let worker = tokio::task::spawn_blocking(move || {
+        let ctx = RowContext {
+            today,
+            division_allowed: &division_allowed,
+            department_allowed: &department_allowed,
+        };
+        let mut validation = match spotcheck_sheets::validate_file(kind, &path, &ctx) {
+            Ok(v) => v.without_repeated_key_check(),
+            Err(e) => {
+                let _ = tx_msg.blocking_send(Msg::Failed(e.to_string()));
+                return;
+            }
+        };
+        let mut rows = Vec::with_capacity(BATCH);
+        let mut rejected = Vec::new();
+        let send = |validation: &spotcheck_sheets::Validation<'_>,
+                    rows: &mut Vec<ParsedRow>,
+                    rejected: &mut Vec<(u32, Vec<CellError>)>| {
+            let p = validation.progress();
+            tx_msg
+                .blocking_send(Msg::Batch {
+                    rows: std::mem::take(rows),
+                    rejected: std::mem::take(rejected),
+                    read: p.rows,
+                    permille: p.fraction.map(|f| (f * 1000.0).round() as i32).unwrap_or(0),
+                })
+                .is_ok()
+        };
+        while let Some(outcome) = validation.next() {
+            match outcome {
+                Err(e) => {
+                    let _ = tx_msg.blocking_send(Msg::Failed(e.to_string()));
+                    return;
+                }
+                Ok(o) => match o.result {
+                    Ok(rec) => {
+                        let entry = match kind {
+                            ListKind::Inspector => {
+                                let (data, department) = inspector_data(&rec, &sealer).expect("inspector record");
+                                Entry::Inspector { department, data }
+                            }
+                            _ => Entry::Object(object_data(&rec, &sealer).expect("object record")),
+                        };
+                        rows.push(ParsedRow {
+                            row_no: o.row,
+                            key_code: rec.key().to_string(),
+                            entry,
+                        });
+                    }
+                    Err(errors) => rejected.push((o.row, errors)),
+                },
+            }
+            // The receiver is gone when saving failed: stop reading.
+            if rows.len() >= BATCH && !send(&validation, &mut rows, &mut rejected) {
+                return;
+            }
+        }
+        send(&validation, &mut rows, &mut rejected);
+    });
+    (rx, worker)
+}
+
+/// Keeps the rows of a batch whose key (统一社会信用代码, 注册证书编号, 项目代码,
+/// 执法证号) no earlier row of the file holds, and rejects the others, naming
+/// that first row. The keys met so far are in the transaction's key register
+/// (`imports::open_key_register`), not in memory: a batch's worth at a time.
+async fn first_occurrences(
+    tx: &impl ConnectionTrait,
+    kind: ListKind,
+    rows: Vec<ParsedRow>,
+    rejected: &mut Vec<(u32, Vec<CellError>)>,
+) -> Result<Vec<ParsedRow>, StoreError> {
+    let firsts: Vec<u32> = {
+        let mut in_batch: HashMap<&str, u32> = HashMap::with_capacity(rows.len());
+        let mut keys: Vec<(&str, u32)> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            in_batch.entry(&r.key_code).or_insert_with(|| {
+                keys.push((&r.key_code, r.row_no));
+                r.row_no
+            });
+        }
+        // In key order, the register's index takes them on neighbouring pages.
+        keys.sort_unstable();
+        let earlier = imports::register_keys(tx, &keys).await?;
+        rows.iter()
+            .map(|r| {
+                earlier
+                    .get(&r.key_code)
+                    .copied()
+                    .unwrap_or(in_batch[r.key_code.as_str()])
+            })
+            .collect()
+    };
+    let mut kept = Vec::with_capacity(rows.len());
+    for (r, first) in rows.into_iter().zip(firsts) {
+        if first == r.row_no {
+            kept.push(r);
+        } else {
+            rejected.push((r.row_no, vec![spotcheck_sheets::repeated_key(kind, &r.key_code, first)]));
+        }
+    }
+    Ok(kept)
+}
+
 impl App {
     /// The synthetic actor of the command line: the province, as `system`.
     pub async fn system_actor(&self) -> Result<Actor, AppError> {
@@ -476,72 +595,14 @@ impl App {
         req: &ImportRequest,
     ) -> Result<Saved, Failure> {
         let (division, below) = self.row_context_parts(dept).await?;
-        let today = self.today();
-        let sealer = self.sealer().clone();
-        let (kind, path) = (req.kind, req.path.clone());
-        let (tx_msg, rx) = tokio::sync::mpsc::channel::<Msg>(4);
-        let worker = tokio::task::spawn_blocking(move || {
-            let division_allowed = move |d: &DivisionCode| division.contains(d);
-            let department_allowed = move |c: &str| below.iter().any(|b| b == c);
-            let ctx = RowContext {
-                today,
-                division_allowed: &division_allowed,
-                department_allowed: &department_allowed,
-            };
-            let mut validation = match spotcheck_sheets::validate_file(kind, &path, &ctx) {
-                Ok(v) => v,
-                Err(e) => {
-                    let _ = tx_msg.blocking_send(Msg::Failed(e.to_string()));
-                    return;
-                }
-            };
-            let mut rows = Vec::with_capacity(BATCH);
-            let mut rejected = Vec::new();
-            let send = |validation: &spotcheck_sheets::Validation<'_>,
-                        rows: &mut Vec<ParsedRow>,
-                        rejected: &mut Vec<(u32, Vec<CellError>)>| {
-                let p = validation.progress();
-                tx_msg
-                    .blocking_send(Msg::Batch {
-                        rows: std::mem::take(rows),
-                        rejected: std::mem::take(rejected),
-                        read: p.rows,
-                        permille: p.fraction.map(|f| (f * 1000.0).round() as i32).unwrap_or(0),
-                    })
-                    .is_ok()
-            };
-            while let Some(outcome) = validation.next() {
-                match outcome {
-                    Err(e) => {
-                        let _ = tx_msg.blocking_send(Msg::Failed(e.to_string()));
-                        return;
-                    }
-                    Ok(o) => match o.result {
-                        Ok(rec) => {
-                            let entry = match kind {
-                                ListKind::Inspector => {
-                                    let (data, department) = inspector_data(&rec, &sealer).expect("inspector record");
-                                    Entry::Inspector { department, data }
-                                }
-                                _ => Entry::Object(object_data(&rec, &sealer).expect("object record")),
-                            };
-                            rows.push(ParsedRow {
-                                row_no: o.row,
-                                key_code: rec.key().to_string(),
-                                entry,
-                            });
-                        }
-                        Err(errors) => rejected.push((o.row, errors)),
-                    },
-                }
-                // The receiver is gone when saving failed: stop reading.
-                if rows.len() >= BATCH && !send(&validation, &mut rows, &mut rejected) {
-                    return;
-                }
-            }
-            send(&validation, &mut rows, &mut rejected);
-        });
-
+        let (rx, worker) = read_in_batches(
+            req.kind,
+            req.path.clone(),
+            self.today(),
+            move |d| division.contains(d),
+            move |c| below.iter().any(|b| b == c),
+            self.sealer().clone(),
+        );
         let tx = self.store().begin().await.map_err(AppError::from)?;
         // Every way out of the saving — done, a failure, a panic of the reader
         // thread or of this task — passes the one reset of the page cache
@@ -608,6 +669,7 @@ impl App {
             changed_keys: Vec::new(),
             rejected: Vec::new(),
         };
+        imports::open_key_register(tx).await?;
         let mut valid = 0i64;
         while let Some(msg) = rx.recv().await {
             match msg {
@@ -619,8 +681,9 @@ impl App {
                     read,
                     permille,
                 } => {
-                    valid += rows.len() as i64;
                     saver.rejected.extend(rejected);
+                    let rows = first_occurrences(tx, req.kind, rows, &mut saver.rejected).await?;
+                    valid += rows.len() as i64;
                     saver.save(tx, req.kind, rows).await?;
                     self.inner.running_imports.set(
                         job_id,
@@ -649,6 +712,7 @@ impl App {
                 rejected: saver.rejected.len() as i64,
             },
         );
+        imports::close_key_register(tx).await?;
         let Saver {
             imported,
             updated,
@@ -787,58 +851,42 @@ impl App {
         if kind == ListKind::Inspector {
             return Err(AppError::invalid("kind", "全省名录只包括企业、从业人员和工程项目"));
         }
-        let today = self.today();
-        let sealer = self.sealer().clone();
-        let (tx_msg, mut rx) =
-            tokio::sync::mpsc::channel::<Result<(Vec<ObjectData>, Vec<(u32, Vec<CellError>)>), String>>(4);
-        let worker = tokio::task::spawn_blocking(move || {
-            let province = |d: &DivisionCode| d.as_str().starts_with("23");
-            let no_departments = |_: &str| false;
-            let ctx = RowContext {
-                today,
-                division_allowed: &province,
-                department_allowed: &no_departments,
-            };
-            let mut v = match spotcheck_sheets::validate_file(kind, &path, &ctx) {
-                Ok(v) => v,
-                Err(e) => {
-                    let _ = tx_msg.blocking_send(Err(e.to_string()));
-                    return;
-                }
-            };
-            let (mut rows, mut rejected) = (Vec::new(), Vec::new());
-            for o in v.by_ref() {
-                match o {
-                    Err(e) => {
-                        let _ = tx_msg.blocking_send(Err(e.to_string()));
-                        return;
-                    }
-                    Ok(o) => match o.result {
-                        Ok(rec) => rows.push(object_data(&rec, &sealer).expect("object record")),
-                        Err(errors) => rejected.push((o.row, errors)),
-                    },
-                }
-                if rows.len() >= BATCH
-                    && tx_msg
-                        .blocking_send(Ok((std::mem::take(&mut rows), std::mem::take(&mut rejected))))
-                        .is_err()
-                {
-                    return;
-                }
-            }
-            let _ = tx_msg.blocking_send(Ok((rows, rejected)));
-        });
+        let (mut rx, worker) = read_in_batches(
+            kind,
+            path,
+            self.today(),
+            |d| d.as_str().starts_with("23"),
+            |_| false,
+            self.sealer().clone(),
+        );
         let tx = self.store().begin().await?;
+        imports::open_key_register(&tx).await?;
         let (mut added, mut refreshed, mut rejected) = (0, 0, Vec::new());
         let now = self.now();
         while let Some(msg) = rx.recv().await {
-            let (rows, rej) = msg.map_err(|m| AppError::invalid("file", m))?;
-            let (a, r) = objects::upsert_master(&tx, &rows, now).await?;
-            added += a;
-            refreshed += r;
-            rejected.extend(rej);
+            match msg {
+                Msg::Failed(m) => return Err(AppError::invalid("file", m)),
+                Msg::Batch {
+                    rows, rejected: rej, ..
+                } => {
+                    rejected.extend(rej);
+                    let rows: Vec<ObjectData> = first_occurrences(&tx, kind, rows, &mut rejected)
+                        .await?
+                        .into_iter()
+                        .filter_map(|r| match r.entry {
+                            Entry::Object(d) => Some(d),
+                            Entry::Inspector { .. } => None,
+                        })
+                        .collect();
+                    let (a, r) = objects::upsert_master(&tx, &rows, now).await?;
+                    added += a;
+                    refreshed += r;
+                }
+            }
         }
         worker.await.map_err(|e| AppError::Internal(e.to_string()))?;
+        imports::close_key_register(&tx).await?;
+        rejected.sort_by_key(|(row, _)| *row);
         record(
             &tx,
             &By::actor(actor),
