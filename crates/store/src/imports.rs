@@ -9,7 +9,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use spotcheck_domain::jurisdiction::Jurisdiction;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportJob {
@@ -256,33 +256,28 @@ pub async fn register_keys(
         insert
             .into_table(Alias::new(KEY_REGISTER))
             .columns([Alias::new("key_code"), Alias::new("row_no")])
-            .on_conflict(OnConflict::column(Alias::new("key_code")).do_nothing().to_owned())
-            .returning_col(Alias::new("key_code"));
+            .on_conflict(OnConflict::column(Alias::new("key_code")).do_nothing().to_owned());
         for (key, row) in chunk {
             insert.values_panic([(*key).into(), i64::from(*row).into()]);
         }
-        let entered: HashSet<String> = tx
-            .query_all(&insert)
-            .await?
-            .into_iter()
-            .map(|r| r.try_get::<String>("", "key_code"))
-            .collect::<Result<_, _>>()?;
-        if entered.len() == chunk.len() {
+        // Usually every key is new, and that is all there is to it.
+        if tx.execute(&insert).await?.rows_affected() == chunk.len() as u64 {
             continue;
         }
-        let repeated: Vec<&str> = chunk
-            .iter()
-            .map(|(k, _)| *k)
-            .filter(|k| !entered.contains(*k))
-            .collect();
+        // Some were there before: the register holds them with an earlier
+        // row, the others with the row of this batch.
         let select = Query::select()
             .columns([Alias::new("key_code"), Alias::new("row_no")])
             .from(Alias::new(KEY_REGISTER))
-            .and_where(Expr::col(Alias::new("key_code")).is_in(repeated))
+            .and_where(Expr::col(Alias::new("key_code")).is_in(chunk.iter().map(|(k, _)| *k)))
             .to_owned();
+        let here: HashMap<&str, u32> = chunk.iter().copied().collect();
         for r in tx.query_all(&select).await? {
-            let row: i64 = r.try_get("", "row_no")?;
-            earlier.insert(r.try_get("", "key_code")?, row as u32);
+            let key: String = r.try_get("", "key_code")?;
+            let row = r.try_get::<i64>("", "row_no")? as u32;
+            if here.get(key.as_str()) != Some(&row) {
+                earlier.insert(key, row);
+            }
         }
     }
     Ok(earlier)
