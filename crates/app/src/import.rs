@@ -7,9 +7,10 @@
 //! and fix, as JSON and as a downloadable .xlsx.
 
 use crate::audit::{By, Change, record};
+use crate::crypto::Sealer;
 use crate::objects::{inspector_data, object_data};
 use crate::{Actor, App, AppError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use spotcheck_domain::audit::AuditAction;
@@ -20,7 +21,7 @@ use spotcheck_store::departments::{self, DepartmentRow};
 use spotcheck_store::imports::{self, ImportJob, NewJob, Outcome};
 use spotcheck_store::inspectors::{self, InspectorData};
 use spotcheck_store::objects::{self, ObjectData, Source};
-use spotcheck_store::{ConnectionTrait, StoreError};
+use spotcheck_store::{ConnectionTrait, DatabaseTransaction, StoreError};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
@@ -291,6 +292,124 @@ impl Saver<'_> {
     }
 }
 
+/// Reads and checks `path` in a worker thread and hands its rows to the
+/// saving side in batches of [`BATCH`] checked rows, each with the rows
+/// rejected meanwhile and the progress: the one way imports and the master
+/// list read a file. Keys repeated within the file are left to
+/// [`first_occurrences`], in the saving transaction.
+fn read_in_batches(
+    kind: ListKind,
+    path: PathBuf,
+    today: NaiveDate,
+    division_allowed: impl Fn(&DivisionCode) -> bool + Send + Sync + 'static,
+    department_allowed: impl Fn(&str) -> bool + Send + Sync + 'static,
+    sealer: Sealer,
+) -> (tokio::sync::mpsc::Receiver<Msg>, tokio::task::JoinHandle<()>) {
+    let (tx_msg, rx) = tokio::sync::mpsc::channel::<Msg>(4);
+    let worker = tokio::task::spawn_blocking(move || {
+        let ctx = RowContext {
+            today,
+            division_allowed: &division_allowed,
+            department_allowed: &department_allowed,
+        };
+        let mut validation = match spotcheck_sheets::validate_file(kind, &path, &ctx) {
+            Ok(v) => v.without_repeated_key_check(),
+            Err(e) => {
+                let _ = tx_msg.blocking_send(Msg::Failed(e.to_string()));
+                return;
+            }
+        };
+        let mut rows = Vec::with_capacity(BATCH);
+        let mut rejected = Vec::new();
+        let send = |validation: &spotcheck_sheets::Validation<'_>,
+                    rows: &mut Vec<ParsedRow>,
+                    rejected: &mut Vec<(u32, Vec<CellError>)>| {
+            let p = validation.progress();
+            tx_msg
+                .blocking_send(Msg::Batch {
+                    rows: std::mem::take(rows),
+                    rejected: std::mem::take(rejected),
+                    read: p.rows,
+                    permille: p.fraction.map(|f| (f * 1000.0).round() as i32).unwrap_or(0),
+                })
+                .is_ok()
+        };
+        while let Some(outcome) = validation.next() {
+            match outcome {
+                Err(e) => {
+                    let _ = tx_msg.blocking_send(Msg::Failed(e.to_string()));
+                    return;
+                }
+                Ok(o) => match o.result {
+                    Ok(rec) => {
+                        let entry = match kind {
+                            ListKind::Inspector => {
+                                let (data, department) = inspector_data(&rec, &sealer).expect("inspector record");
+                                Entry::Inspector { department, data }
+                            }
+                            _ => Entry::Object(object_data(&rec, &sealer).expect("object record")),
+                        };
+                        rows.push(ParsedRow {
+                            row_no: o.row,
+                            key_code: rec.key().to_string(),
+                            entry,
+                        });
+                    }
+                    Err(errors) => rejected.push((o.row, errors)),
+                },
+            }
+            // The receiver is gone when saving failed: stop reading.
+            if rows.len() >= BATCH && !send(&validation, &mut rows, &mut rejected) {
+                return;
+            }
+        }
+        send(&validation, &mut rows, &mut rejected);
+    });
+    (rx, worker)
+}
+
+/// Keeps the rows of a batch whose key (统一社会信用代码, 注册证书编号, 项目代码,
+/// 执法证号) no earlier row of the file holds, and rejects the others, naming
+/// that first row. The keys met so far are in the transaction's key register
+/// (`imports::open_key_register`), not in memory: a batch's worth at a time.
+async fn first_occurrences(
+    tx: &impl ConnectionTrait,
+    kind: ListKind,
+    rows: Vec<ParsedRow>,
+    rejected: &mut Vec<(u32, Vec<CellError>)>,
+) -> Result<Vec<ParsedRow>, StoreError> {
+    let firsts: Vec<u32> = {
+        let mut in_batch: HashMap<&str, u32> = HashMap::with_capacity(rows.len());
+        let mut keys: Vec<(&str, u32)> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            in_batch.entry(&r.key_code).or_insert_with(|| {
+                keys.push((&r.key_code, r.row_no));
+                r.row_no
+            });
+        }
+        // In key order, the register's index takes them on neighbouring pages.
+        keys.sort_unstable();
+        let earlier = imports::register_keys(tx, &keys).await?;
+        rows.iter()
+            .map(|r| {
+                earlier
+                    .get(&r.key_code)
+                    .copied()
+                    .unwrap_or(in_batch[r.key_code.as_str()])
+            })
+            .collect()
+    };
+    let mut kept = Vec::with_capacity(rows.len());
+    for (r, first) in rows.into_iter().zip(firsts) {
+        if first == r.row_no {
+            kept.push(r);
+        } else {
+            rejected.push((r.row_no, vec![spotcheck_sheets::repeated_key(kind, &r.key_code, first)]));
+        }
+    }
+    Ok(kept)
+}
+
 impl App {
     /// The synthetic actor of the command line: the province, as `system`.
     pub async fn system_actor(&self) -> Result<Actor, AppError> {
@@ -385,7 +504,13 @@ impl App {
     /// clients that ask to wait).
     pub async fn import_file(&self, actor: &Actor, req: &ImportRequest) -> Result<ImportSummary, AppError> {
         let (dept, job) = self.prepare_import(actor, req).await?;
-        self.run_import(actor, &dept, job.id, req).await
+        // In a task of its own: a caller that stops waiting (a closed
+        // connection) does not cut the import off between its transaction's
+        // begin and end — it finishes, and its job says how.
+        let (app, actor, req) = (self.clone(), actor.clone(), req.clone());
+        tokio::spawn(async move { app.run_import(&actor, &dept, job.id, &req).await })
+            .await
+            .map_err(|e| AppError::Internal(format!("导入未完成：{e}")))?
     }
 
     async fn run_import(
@@ -468,80 +593,50 @@ impl App {
         req: &ImportRequest,
     ) -> Result<Saved, Failure> {
         let (division, below) = self.row_context_parts(dept).await?;
-        let today = self.today();
-        let sealer = self.sealer().clone();
-        let (kind, path) = (req.kind, req.path.clone());
-        let (tx_msg, mut rx) = tokio::sync::mpsc::channel::<Msg>(4);
-        let worker = tokio::task::spawn_blocking(move || {
-            let division_allowed = move |d: &DivisionCode| division.contains(d);
-            let department_allowed = move |c: &str| below.iter().any(|b| b == c);
-            let ctx = RowContext {
-                today,
-                division_allowed: &division_allowed,
-                department_allowed: &department_allowed,
-            };
-            let mut validation = match spotcheck_sheets::validate_file(kind, &path, &ctx) {
-                Ok(v) => v,
-                Err(e) => {
-                    let _ = tx_msg.blocking_send(Msg::Failed(e.to_string()));
-                    return;
-                }
-            };
-            let mut rows = Vec::with_capacity(BATCH);
-            let mut rejected = Vec::new();
-            let send = |validation: &spotcheck_sheets::Validation<'_>,
-                        rows: &mut Vec<ParsedRow>,
-                        rejected: &mut Vec<(u32, Vec<CellError>)>| {
-                let p = validation.progress();
-                tx_msg
-                    .blocking_send(Msg::Batch {
-                        rows: std::mem::take(rows),
-                        rejected: std::mem::take(rejected),
-                        read: p.rows,
-                        permille: p.fraction.map(|f| (f * 1000.0).round() as i32).unwrap_or(0),
-                    })
-                    .is_ok()
-            };
-            while let Some(outcome) = validation.next() {
-                match outcome {
-                    Err(e) => {
-                        let _ = tx_msg.blocking_send(Msg::Failed(e.to_string()));
-                        return;
-                    }
-                    Ok(o) => match o.result {
-                        Ok(rec) => {
-                            let entry = match kind {
-                                ListKind::Inspector => {
-                                    let (data, department) = inspector_data(&rec, &sealer).expect("inspector record");
-                                    Entry::Inspector { department, data }
-                                }
-                                _ => Entry::Object(object_data(&rec, &sealer).expect("object record")),
-                            };
-                            rows.push(ParsedRow {
-                                row_no: o.row,
-                                key_code: rec.key().to_string(),
-                                entry,
-                            });
-                        }
-                        Err(errors) => rejected.push((o.row, errors)),
-                    },
-                }
-                // The receiver is gone when saving failed: stop reading.
-                if rows.len() >= BATCH && !send(&validation, &mut rows, &mut rejected) {
-                    return;
-                }
-            }
-            send(&validation, &mut rows, &mut rejected);
-        });
-
+        let (rx, worker) = read_in_batches(
+            req.kind,
+            req.path.clone(),
+            self.today(),
+            move |d| division.contains(d),
+            move |c| below.iter().any(|b| b == c),
+            self.sealer().clone(),
+        );
         let tx = self.store().begin().await.map_err(AppError::from)?;
-        spotcheck_store::import_cache(&tx, true).await?;
+        // One way out: commit what was saved, or roll all of it back. (A panic
+        // here drops the transaction, which rolls back too; the connection
+        // carries no setting of the import's own.)
+        match self.save_rows(&tx, actor, dept, job_id, req, rx, worker).await {
+            Ok(saved) => {
+                tx.commit().await.map_err(|e| AppError::from(StoreError::from(e)))?;
+                Ok(saved)
+            }
+            Err(failure) => {
+                tx.rollback().await.map_err(|e| AppError::from(StoreError::from(e)))?;
+                Err(failure)
+            }
+        }
+    }
+
+    /// The saving side of [`App::read_and_save`], inside its transaction:
+    /// each batch from the reader, then the audit entry. Leaves the commit
+    /// (or rollback) to the caller.
+    #[allow(clippy::too_many_arguments)]
+    async fn save_rows(
+        &self,
+        tx: &DatabaseTransaction,
+        actor: &Actor,
+        dept: &DepartmentRow,
+        job_id: i64,
+        req: &ImportRequest,
+        mut rx: tokio::sync::mpsc::Receiver<Msg>,
+        worker: tokio::task::JoinHandle<()>,
+    ) -> Result<Saved, Failure> {
         let mut saver = Saver {
             dept,
             job_id,
             by: &actor.user.username,
             now: self.now(),
-            scope_departments: departments::list_in(&tx, &dept.jurisdiction())
+            scope_departments: departments::list_in(tx, &dept.jurisdiction())
                 .await
                 .map_err(AppError::from)?
                 .into_iter()
@@ -552,28 +647,22 @@ impl App {
             changed_keys: Vec::new(),
             rejected: Vec::new(),
         };
+        imports::open_key_register(tx).await?;
         let mut valid = 0i64;
         while let Some(msg) = rx.recv().await {
             match msg {
-                Msg::Failed(m) => {
-                    let _ = spotcheck_store::import_cache(&tx, false).await;
-                    tx.rollback().await.map_err(|e| AppError::from(StoreError::from(e)))?;
-                    return Err(Failure::File(m));
-                }
+                // Returning drops the receiver: the reader stops at its next batch.
+                Msg::Failed(m) => return Err(Failure::File(m)),
                 Msg::Batch {
                     rows,
                     rejected,
                     read,
                     permille,
                 } => {
-                    valid += rows.len() as i64;
                     saver.rejected.extend(rejected);
-                    if let Err(e) = saver.save(&tx, req.kind, rows).await {
-                        drop(rx);
-                        let _ = spotcheck_store::import_cache(&tx, false).await;
-                        tx.rollback().await.map_err(|e| AppError::from(StoreError::from(e)))?;
-                        return Err(Failure::Save(e));
-                    }
+                    let rows = first_occurrences(tx, req.kind, rows, &mut saver.rejected).await?;
+                    valid += rows.len() as i64;
+                    saver.save(tx, req.kind, rows).await?;
                     self.inner.running_imports.set(
                         job_id,
                         Running {
@@ -601,6 +690,7 @@ impl App {
                 rejected: saver.rejected.len() as i64,
             },
         );
+        imports::close_key_register(tx).await?;
         let Saver {
             imported,
             updated,
@@ -609,7 +699,7 @@ impl App {
             ..
         } = saver;
         record(
-            &tx,
+            tx,
             &By::actor(actor),
             Change::new(AuditAction::ObjectsImported, "import", job_id)
                 .in_department(dept.code.as_str())
@@ -625,8 +715,6 @@ impl App {
                 })),
         )
         .await?;
-        spotcheck_store::import_cache(&tx, false).await?;
-        tx.commit().await.map_err(|e| AppError::from(StoreError::from(e)))?;
         Ok(Saved {
             imported,
             updated,
@@ -741,58 +829,42 @@ impl App {
         if kind == ListKind::Inspector {
             return Err(AppError::invalid("kind", "全省名录只包括企业、从业人员和工程项目"));
         }
-        let today = self.today();
-        let sealer = self.sealer().clone();
-        let (tx_msg, mut rx) =
-            tokio::sync::mpsc::channel::<Result<(Vec<ObjectData>, Vec<(u32, Vec<CellError>)>), String>>(4);
-        let worker = tokio::task::spawn_blocking(move || {
-            let province = |d: &DivisionCode| d.as_str().starts_with("23");
-            let no_departments = |_: &str| false;
-            let ctx = RowContext {
-                today,
-                division_allowed: &province,
-                department_allowed: &no_departments,
-            };
-            let mut v = match spotcheck_sheets::validate_file(kind, &path, &ctx) {
-                Ok(v) => v,
-                Err(e) => {
-                    let _ = tx_msg.blocking_send(Err(e.to_string()));
-                    return;
-                }
-            };
-            let (mut rows, mut rejected) = (Vec::new(), Vec::new());
-            for o in v.by_ref() {
-                match o {
-                    Err(e) => {
-                        let _ = tx_msg.blocking_send(Err(e.to_string()));
-                        return;
-                    }
-                    Ok(o) => match o.result {
-                        Ok(rec) => rows.push(object_data(&rec, &sealer).expect("object record")),
-                        Err(errors) => rejected.push((o.row, errors)),
-                    },
-                }
-                if rows.len() >= BATCH
-                    && tx_msg
-                        .blocking_send(Ok((std::mem::take(&mut rows), std::mem::take(&mut rejected))))
-                        .is_err()
-                {
-                    return;
-                }
-            }
-            let _ = tx_msg.blocking_send(Ok((rows, rejected)));
-        });
+        let (mut rx, worker) = read_in_batches(
+            kind,
+            path,
+            self.today(),
+            |d| d.as_str().starts_with("23"),
+            |_| false,
+            self.sealer().clone(),
+        );
         let tx = self.store().begin().await?;
+        imports::open_key_register(&tx).await?;
         let (mut added, mut refreshed, mut rejected) = (0, 0, Vec::new());
         let now = self.now();
         while let Some(msg) = rx.recv().await {
-            let (rows, rej) = msg.map_err(|m| AppError::invalid("file", m))?;
-            let (a, r) = objects::upsert_master(&tx, &rows, now).await?;
-            added += a;
-            refreshed += r;
-            rejected.extend(rej);
+            match msg {
+                Msg::Failed(m) => return Err(AppError::invalid("file", m)),
+                Msg::Batch {
+                    rows, rejected: rej, ..
+                } => {
+                    rejected.extend(rej);
+                    let rows: Vec<ObjectData> = first_occurrences(&tx, kind, rows, &mut rejected)
+                        .await?
+                        .into_iter()
+                        .filter_map(|r| match r.entry {
+                            Entry::Object(d) => Some(d),
+                            Entry::Inspector { .. } => None,
+                        })
+                        .collect();
+                    let (a, r) = objects::upsert_master(&tx, &rows, now).await?;
+                    added += a;
+                    refreshed += r;
+                }
+            }
         }
         worker.await.map_err(|e| AppError::Internal(e.to_string()))?;
+        imports::close_key_register(&tx).await?;
+        rejected.sort_by_key(|(row, _)| *row);
         record(
             &tx,
             &By::actor(actor),

@@ -50,5 +50,5 @@ mod xlsx;
 pub use detect::Format;
 pub use error::SheetError;
 pub use read::{SheetReader, SheetRow, column_letter};
-pub use validate::{Progress, RowOutcome, Validation, validate_file};
+pub use validate::{Progress, RowOutcome, Validation, repeated_key, validate_file};
 pub use write::{ErrorReport, INSTRUCTIONS_SHEET, TEMPLATE_ROWS, error_report, export, export_to, template};

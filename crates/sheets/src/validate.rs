@@ -67,8 +67,10 @@ pub struct Validation<'c> {
     reader: SheetReader,
     ctx: &'c RowContext<'c>,
     /// Natural keys seen so far, as 64-bit SipHash values, with their row:
-    /// about 20 bytes a row, instead of the keys themselves.
-    seen: HashMap<u64, u32, BuildHasherDefault<PassThrough>>,
+    /// about 20 bytes a row, instead of the keys themselves; `None` when the
+    /// caller checks repeated keys itself
+    /// ([`Validation::without_repeated_key_check`]).
+    seen: Option<HashMap<u64, u32, BuildHasherDefault<PassThrough>>>,
     progress: Progress,
     merges: Merges,
     order: Vec<&'static str>,
@@ -80,7 +82,8 @@ pub struct Validation<'c> {
 /// (damaged part-way) or had no data rows: the import must then save nothing.
 ///
 /// A key (统一社会信用代码, 注册证书编号, 项目代码, 执法证号) repeated within the
-/// file rejects its second and later rows, naming the first.
+/// file rejects its second and later rows, naming the first — unless the
+/// caller does that check ([`Validation::without_repeated_key_check`]).
 pub fn validate_file<'c>(
     kind: ListKind,
     path: impl AsRef<Path>,
@@ -95,14 +98,36 @@ pub fn validate_file<'c>(
     Ok(Validation {
         reader,
         ctx,
-        seen: HashMap::default(),
+        seen: Some(HashMap::default()),
         progress: Progress::default(),
         merges,
         order: columns(kind).iter().map(|c| c.name).collect(),
     })
 }
 
+/// The problem of a row whose key an earlier row of the same file holds
+/// (row `first`): one wording wherever the check runs.
+pub fn repeated_key(kind: ListKind, key: &str, first: u32) -> CellError {
+    let column = kind.key_column();
+    CellError::new(
+        column,
+        key,
+        format!("与第{first}行重复（同一文件中{column}不能重复）"),
+        format!("请删除重复的行，或核对{column}是否填错"),
+    )
+}
+
 impl Validation<'_> {
+    /// Leaves the check for keys repeated within the file to the caller,
+    /// which then gets such rows as valid records (and counts them valid in
+    /// [`Progress`]) and rejects them itself with [`repeated_key`]. An
+    /// import checks them in its database transaction instead, so that the
+    /// memory of a large file's keys (≈ 50 bytes a row here) is not needed.
+    pub fn without_repeated_key_check(mut self) -> Self {
+        self.seen = None;
+        self
+    }
+
     /// The reader underneath: format, header row, warnings.
     pub fn reader(&self) -> &SheetReader {
         &self.reader
@@ -135,18 +160,12 @@ impl Validation<'_> {
             errors.sort_by_key(|e| self.column_index(e.column));
             Err(errors)
         };
-        if let Ok(record) = &result {
+        if let (Ok(record), Some(seen)) = (&result, &mut self.seen) {
             let mut h = DefaultHasher::new();
             record.key().hash(&mut h);
-            let first = *self.seen.entry(h.finish()).or_insert(row.row);
+            let first = *seen.entry(h.finish()).or_insert(row.row);
             if first != row.row {
-                let column = kind.key_column();
-                result = Err(vec![CellError::new(
-                    column,
-                    record.key(),
-                    format!("与第{first}行重复（同一文件中{column}不能重复）"),
-                    format!("请删除重复的行，或核对{column}是否填错"),
-                )]);
+                result = Err(vec![repeated_key(kind, record.key(), first)]);
             }
         }
         if let Err(errors) = &mut result {

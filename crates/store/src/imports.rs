@@ -1,12 +1,15 @@
 //! Template imports: the job row that carries the outcome of each import
-//! (and its 问题清单).
+//! (and its 问题清单), and the register of the keys an import has met.
 
 use crate::entity::import_job;
 use crate::{StoreError, scope};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use spotcheck_domain::jurisdiction::Jurisdiction;
+use std::collections::HashMap;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportJob {
@@ -209,4 +212,73 @@ pub async fn fail_abandoned(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Re
         .exec(db)
         .await?
         .rows_affected)
+}
+
+/// The keys an import has met so far, for its check that a key
+/// (统一社会信用代码, 注册证书编号, 项目代码, 执法证号) appears only once in the
+/// file: a table that lives inside the import's transaction, so memory does
+/// not grow with the file. On SQLite it is an ordinary table, created by
+/// [`open_key_register`] and dropped by [`close_key_register`] before the
+/// commit (a rollback takes it away too): the connection's temporary tables
+/// would be held in memory (`temp_store = memory`). On PostgreSQL it is a
+/// temporary table of the session, dropped at the end of the transaction.
+const KEY_REGISTER: &str = "import_keys";
+
+/// Creates the key register inside the import's transaction `tx`.
+pub async fn open_key_register(tx: &impl ConnectionTrait) -> Result<(), StoreError> {
+    let sql = match tx.get_database_backend() {
+        DbBackend::Postgres => format!(
+            "CREATE TEMPORARY TABLE {KEY_REGISTER} (key_code TEXT PRIMARY KEY, row_no BIGINT NOT NULL) ON COMMIT DROP"
+        ),
+        _ => format!("CREATE TABLE {KEY_REGISTER} (key_code TEXT PRIMARY KEY, row_no BIGINT NOT NULL) WITHOUT ROWID"),
+    };
+    tx.execute_unprepared(&sql).await?;
+    Ok(())
+}
+
+/// Drops the key register; call it before the commit.
+pub async fn close_key_register(tx: &impl ConnectionTrait) -> Result<(), StoreError> {
+    tx.execute_unprepared(&format!("DROP TABLE {KEY_REGISTER}")).await?;
+    Ok(())
+}
+
+/// Enters a batch's keys into the register: `keys` are distinct, each with
+/// the row that first holds it in the batch. Returns the keys that an
+/// earlier batch had entered already, each with that earlier row.
+pub async fn register_keys(
+    tx: &impl ConnectionTrait,
+    keys: &[(&str, u32)],
+) -> Result<HashMap<String, u32>, StoreError> {
+    let mut earlier = HashMap::new();
+    // Two values a key: far below SQLite's 32,766 and PostgreSQL's 65,535.
+    for chunk in keys.chunks(5000) {
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(KEY_REGISTER))
+            .columns([Alias::new("key_code"), Alias::new("row_no")])
+            .on_conflict(OnConflict::column(Alias::new("key_code")).do_nothing().to_owned());
+        for (key, row) in chunk {
+            insert.values_panic([(*key).into(), i64::from(*row).into()]);
+        }
+        // Usually every key is new, and that is all there is to it.
+        if tx.execute(&insert).await?.rows_affected() == chunk.len() as u64 {
+            continue;
+        }
+        // Some were there before: the register holds them with an earlier
+        // row, the others with the row of this batch.
+        let select = Query::select()
+            .columns([Alias::new("key_code"), Alias::new("row_no")])
+            .from(Alias::new(KEY_REGISTER))
+            .and_where(Expr::col(Alias::new("key_code")).is_in(chunk.iter().map(|(k, _)| *k)))
+            .to_owned();
+        let here: HashMap<&str, u32> = chunk.iter().copied().collect();
+        for r in tx.query_all(&select).await? {
+            let key: String = r.try_get("", "key_code")?;
+            let row = r.try_get::<i64>("", "row_no")? as u32;
+            if here.get(key.as_str()) != Some(&row) {
+                earlier.insert(key, row);
+            }
+        }
+    }
+    Ok(earlier)
 }

@@ -13,6 +13,7 @@ on_both_backends!(
     county_cannot_import_or_read_outside_its_jurisdiction,
     deactivation_keeps_history_and_conflicts_are_recorded,
     a_file_that_breaks_off_halfway_saves_nothing,
+    repeated_keys_are_rejected_within_and_across_batches,
 );
 
 /// A CSV in the 企业 template's columns (the reader takes CSV as Excel saves it).
@@ -129,6 +130,82 @@ async fn a_file_that_breaks_off_halfway_saves_nothing(db: &TestDb) {
     assert_eq!(
         after["total"], 0,
         "nothing of the 4,500 rows before the damage is saved"
+    );
+}
+
+/// A key repeated in the file rejects its second and later rows, naming the
+/// first — in the same batch of 2,000 rows as the first, or batches later
+/// (the keys met so far are kept in the import's transaction).
+async fn repeated_keys_are_rejected_within_and_across_batches(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let admin = t.token("daoli_admin").await;
+    // Data rows 2..=4501; row n holds code n unless it repeats an earlier row.
+    let repeats = [(3, 2), (2504, 2), (4400, 2), (4450, 2600)];
+    let codes: Vec<String> = (2..=4501u32)
+        .map(|row| {
+            let of = repeats.iter().find(|(r, _)| *r == row).map_or(row, |(_, first)| *first);
+            credit_code("230102", 20000 + of)
+        })
+        .collect();
+    let names: Vec<String> = (2..=4501).map(|row| format!("重复测试第{row}行有限公司")).collect();
+    let rows: Vec<[&str; 5]> = codes
+        .iter()
+        .zip(&names)
+        .map(|(c, n)| [c.as_str(), n.as_str(), "230102", "建筑业企业", "A"])
+        .collect();
+    let (s, out) = t
+        .import(&admin, "企业", "230102", "重复.csv", enterprise_csv(&rows))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    assert_eq!(out["imported"], 4500 - 4);
+    let rejected: Vec<(u64, String)> = out["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            assert_eq!(r["errors"].as_array().unwrap().len(), 1, "{r}");
+            (r["row"].as_u64().unwrap(), r["errors"][0].as_str().unwrap().to_string())
+        })
+        .collect();
+    let expected: Vec<(u64, String)> = repeats
+        .iter()
+        .map(|&(row, first)| {
+            (
+                u64::from(row),
+                format!(
+                    "统一社会信用代码\"{}\"：与第{first}行重复（同一文件中统一社会信用代码不能重复）。请删除重复的行，或核对统一社会信用代码是否填错",
+                    credit_code("230102", 20000 + first)
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(rejected, expected);
+    let job = out["job_id"].as_i64().unwrap();
+    let (_, j) = t.get(&admin, &format!("/api/v1/imports/{job}")).await;
+    assert_eq!(
+        (
+            j["processed_rows"].as_i64(),
+            j["valid_rows"].as_i64(),
+            j["rejected"].as_i64()
+        ),
+        (Some(4500), Some(4496), Some(4)),
+        "{j}"
+    );
+    let (_, page) = t.get(&admin, "/api/v1/objects?kind=企业&q=重复测试").await;
+    assert_eq!(page["total"], 4496);
+
+    // The register lived in that transaction only: the next import starts afresh.
+    let again = enterprise_csv(&[[&codes[0], "重复测试第2行有限公司", "230102", "建筑业企业", "A"]]);
+    let (s, out) = t.import(&admin, "企业", "230102", "再次.csv", again).await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    assert_eq!(
+        (
+            out["imported"].as_u64(),
+            out["updated"].as_u64(),
+            out["rejected"].as_array().map(Vec::len)
+        ),
+        (Some(0), Some(0), Some(0)),
+        "{out}"
     );
 }
 
