@@ -1,12 +1,13 @@
 // A whole task in the browser, from the published plan to matched teams
-// (第十五条—第十七条): 道里's operator starts a task from the plan, sees who may
+// (第十五条—第十七条): 哈尔滨's operator starts a task from the plan, sees who may
 // be drawn, locks and reveals the object draw, confirms and dispatches the
-// list, previews and locks the inspectors draw of the 执法大队, reveals it,
+// list, previews and locks the inspectors draw of the 执法支队, reveals it,
 // and sees the teams; the public page shows the teams with their 执法证号 and
 // every record verifies.
 const { test, expect, login } = require('./support');
 
-const USER = 'daoli_admin';
+// Not 道里: import.spec.js fills 道里's directory with 50,000 enterprises.
+const USER = 'hrb_admin';
 
 /** Submits a form that asks for confirmation, and confirms. */
 async function confirmDialog(page, text) {
@@ -46,11 +47,11 @@ test('从年度计划到检查组：新建任务、抽取对象、派发、匹�
   await confirmDialog(page);
   await expect(page.locator('.notice.ok')).toContainText('已派发');
 
-  // The 执法大队's share: preview who may inspect each object, then draw.
+  // The 执法支队's share: preview who may inspect each object, then draw.
   const staffing = page.locator('#staffing');
-  await expect(staffing).toContainText('道里区住房和城乡建设执法大队');
+  await expect(staffing).toContainText('哈尔滨市住房和城乡建设综合行政执法支队');
   await staffing.getByRole('link', { name: '匹配检查人员' }).click();
-  await expect(page.getByRole('heading', { name: /匹配检查人员：道里区住房和城乡建设执法大队/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /匹配检查人员：哈尔滨市住房和城乡建设综合行政执法支队/ })).toBeVisible();
   await expect(page.locator('th', { hasText: '符合条件的检查人员' }).first()).toBeVisible();
   await page.getByLabel('不使用信标').check();
   await page.getByRole('button', { name: '锁定检查人员抽取' }).click();
