@@ -807,10 +807,7 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let d = tasks::draw_by_draw_id(db, &draw_id)
-            .await?
-            .ok_or_else(|| AppError::Internal("抽取记录未保存".into()))?;
-        Ok(Self::draw_view(&d))
+        self.stored_draw_view(db, &draw_id).await
     }
 
     /// 揭晓: computes item `position`'s drawn objects from the beacon named at
@@ -865,7 +862,12 @@ impl App {
                 .filter(|r| wanted.contains(r.key_code.as_str()))
                 .map(|r| (r.key_code, (r.id, r.division_code)))
                 .collect();
-        let units = self.executing_units(db, item.department_id).await?;
+        let units: Vec<(i64, String)> = self
+            .executing_units(db, item.department_id)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.division_code))
+            .collect();
         let year = t.window_start.year();
         let mut objects = Vec::with_capacity(selected.len());
         let mut n = 0;
@@ -922,25 +924,37 @@ impl App {
         })
     }
 
-    /// The units a department's objects are dispatched to: its executing
-    /// units, or the department itself when it has none. (id, division)
-    async fn executing_units(
+    /// The units a department's objects are dispatched to: its active
+    /// executing units, or the department itself when it has none. Drawing
+    /// (where objects go) and matching (whose inspectors may go) both use it.
+    pub(crate) async fn executing_units(
         &self,
         db: &impl ConnectionTrait,
         department_id: i64,
-    ) -> Result<Vec<(i64, String)>, AppError> {
-        let mut units: Vec<(i64, String)> = departments::units_of(db, department_id)
+    ) -> Result<Vec<DepartmentRow>, AppError> {
+        let mut units: Vec<DepartmentRow> = departments::units_of(db, department_id)
             .await?
             .into_iter()
             .filter(|u| u.active)
-            .map(|u| (u.id, u.division_code))
             .collect();
         if units.is_empty()
             && let Some(d) = departments::by_id(db, department_id).await?
         {
-            units.push((d.id, d.division_code));
+            units.push(d);
         }
         Ok(units)
+    }
+
+    /// The view of a draw just stored (after a commit).
+    pub(crate) async fn stored_draw_view(
+        &self,
+        db: &impl ConnectionTrait,
+        draw_id: &str,
+    ) -> Result<DrawView, AppError> {
+        let d = tasks::draw_by_draw_id(db, draw_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("抽取记录未保存".into()))?;
+        Ok(Self::draw_view(&d))
     }
 
     /// 确认锁定名单: every item revealed, the task's list is final (已锁定名单).

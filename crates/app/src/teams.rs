@@ -319,25 +319,6 @@ impl App {
         Ok(out)
     }
 
-    /// The executing units of a department (itself when it has none).
-    async fn units_or_self(
-        &self,
-        db: &impl ConnectionTrait,
-        department_id: i64,
-    ) -> Result<Vec<DepartmentRow>, AppError> {
-        let mut units: Vec<DepartmentRow> = departments::units_of(db, department_id)
-            .await?
-            .into_iter()
-            .filter(|u| u.active)
-            .collect();
-        if units.is_empty()
-            && let Some(d) = departments::by_id(db, department_id).await?
-        {
-            units.push(d);
-        }
-        Ok(units)
-    }
-
     /// Reads everything the match of one share needs, with today's facts.
     pub(crate) async fn match_inputs(
         &self,
@@ -355,7 +336,7 @@ impl App {
         if kind == TaskKind::Joint {
             let mut leaders = BTreeSet::new();
             for u in tasks::units(db, t.id).await? {
-                let units = self.units_or_self(db, u.department_id).await?;
+                let units = self.executing_units(db, u.department_id).await?;
                 if u.role == "initiator" {
                     leaders.extend(units.iter().map(|d| d.code.clone()));
                     if let Some(d) = departments::by_id(db, u.department_id).await? {
@@ -620,10 +601,7 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let d = tasks::draw_by_draw_id(db, &draw_id)
-            .await?
-            .ok_or_else(|| AppError::Internal("抽取记录未保存".into()))?;
-        Ok(Self::draw_view(&d))
+        self.stored_draw_view(db, &draw_id).await
     }
 
     /// 揭晓 the unit's inspectors draw: the teams are made from the record's
