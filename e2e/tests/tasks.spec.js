@@ -83,3 +83,42 @@ test('从年度计划到检查组：新建任务、抽取对象、派发、匹�
     expect(record.seed).toMatch(/^[0-9a-f]{64}$/);
   }
 });
+
+// 联合抽查 from the form (第十七条) and 差异化监管's ratios per risk stratum
+// (第十四条): 哈尔滨 invites 道里 with an entry of 道里's published plan, then
+// sets the strata's ratios of its own item before locking; a higher risk below
+// a lower one is refused on the page with the reason, and nothing is lost.
+test('联合抽查：邀请其他部门参加，并设定分层抽查比例', async ({ page }) => {
+  await login(page, USER);
+  await page.goto('/tasks');
+  await page.getByLabel('任务名称').fill('2026年12月住建联合抽查（浏览器测试）');
+  await page.locator('input[name=plan_entry_ids]').first().check();
+  await page.getByText('邀请其他部门参加（可选）').click();
+  const daoli = page.locator('fieldset.joint', { hasText: '道里区' });
+  await expect(daoli).toBeVisible();
+  await daoli.locator('input[name=participant_entry]').last().check();
+  await page.locator('#window_start').fill('2026-12-01');
+  await page.getByLabel('结束日期').fill('2026-12-20');
+  await page.getByRole('button', { name: '新建任务' }).click();
+  await expect(page.locator('.notice.ok')).toContainText('已新建任务');
+  await expect(page.locator('table.kv')).toContainText('联合抽查');
+  await expect(page.locator('table.kv')).toContainText('道里区');
+
+  // The initiator's item: every stratum at A's ratio, except D below C (refused).
+  const item = page.locator('#item1');
+  await item.getByText('调整分层抽查比例').click();
+  const a = await item.getByLabel('A类的抽查比例').inputValue();
+  for (const s of ['B类', 'C类', 'D类', '重点关注']) await item.getByLabel(`${s}的抽查比例`).fill(a);
+  await item.getByLabel('C类的抽查比例').fill('100%');
+  await item.getByRole('button', { name: '保存比例' }).click();
+  await expect(page.locator('.notice.error')).toContainText('不能低于C类');
+  // The form comes back open with what was typed.
+  await expect(page.locator('#item1').getByLabel('C类的抽查比例')).toHaveValue('100%');
+  await page.locator('#item1').getByLabel('C类的抽查比例').fill(a);
+  await page.locator('#item1').getByRole('button', { name: '保存比例' }).click();
+  await expect(page.locator('.notice.ok')).toContainText('已设定分层抽查比例');
+  const ratios = page.locator('#item1 table.list tbody tr td:nth-child(2)');
+  const shown = (await ratios.allTextContents()).map((t) => t.trim()).filter((t) => t);
+  expect(shown.length).toBeGreaterThan(0);
+  for (const r of shown) expect(r).toBe(a);
+});

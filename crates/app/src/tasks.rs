@@ -19,6 +19,7 @@ use crate::audit::{By, Change, record};
 use crate::draws::{DrawOwner, beacon_source, draw_error};
 pub use crate::draws::{LockInput, RevealInput};
 use crate::plans::Term;
+use crate::users::Page;
 use crate::{Actor, App, AppError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,7 +41,7 @@ use spotcheck_store::departments::{self, DepartmentRow};
 use spotcheck_store::items;
 use spotcheck_store::plans;
 use spotcheck_store::population;
-use spotcheck_store::tasks::{self, DrawRow, NewTask, NewTaskItem, NewTaskObject, TaskItemRow, TaskRow};
+use spotcheck_store::tasks::{self, DrawSummary, NewTask, NewTaskItem, NewTaskObject, TaskItemRow, TaskRow};
 use spotcheck_store::{ConnectionTrait, StoreError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use utoipa::ToSchema;
@@ -49,6 +50,11 @@ use utoipa::ToSchema;
 pub const MIN_TEAM_SIZE: i32 = 2;
 /// The most excluded objects an eligibility preview lists by name (all are counted).
 pub const PREVIEW_EXCLUDED: usize = 200;
+/// Drawn objects listed with a task item; the rest page (an item may draw
+/// hundreds of thousands).
+pub const DRAWN_INLINE: u64 = 100;
+/// Drawn objects on one page of an item's list.
+pub const DRAWN_PAGE: u64 = 100;
 
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 pub struct ParticipantInput {
@@ -77,6 +83,15 @@ pub struct NewTaskInput {
     pub plan_entry_ids: Vec<i64>,
     #[serde(default)]
     pub participants: Vec<ParticipantInput>,
+}
+
+/// The ratio of each risk stratum for one task item (差异化监管, 第十四条).
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+pub struct RatiosInput {
+    /// Stratum (`A`, `B`, `C`, `D`, `focus`, or its name `A类` … `重点关注`)
+    /// → ratio (`5%`). Strata left out keep their ratio.
+    #[serde(default)]
+    pub ratios: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -154,6 +169,10 @@ pub struct TaskItemView {
     pub divisions: Vec<String>,
     pub risk_classes: Vec<String>,
     pub draw: Option<DrawView>,
+    /// How many objects the item drew.
+    pub drawn_count: u64,
+    /// The first [`DRAWN_INLINE`] of them in draw order; the rest page
+    /// through [`App::task_item_objects`].
     pub drawn: Vec<DrawnObjectView>,
 }
 
@@ -475,7 +494,7 @@ impl App {
         })
     }
 
-    pub(crate) fn draw_view(d: &DrawRow) -> DrawView {
+    pub(crate) fn draw_view(d: &DrawSummary) -> DrawView {
         DrawView {
             draw_id: d.draw_id.clone(),
             kind: d.kind.clone(),
@@ -498,14 +517,12 @@ impl App {
         t: &TaskRow,
     ) -> Result<TaskDetail, AppError> {
         let task = self.task_view(db, t).await?;
-        let draws: HashMap<String, DrawRow> = tasks::draws_of(db, t.id)
+        let draws: HashMap<String, DrawSummary> = tasks::draws_of(db, t.id)
             .await?
             .into_iter()
             .map(|d| (d.draw_id.clone(), d))
             .collect();
-        let objects = tasks::objects_of(db, t.id).await?;
-        let ids: Vec<i64> = objects.iter().map(|o| o.object_id).collect();
-        let labels = tasks::object_labels(db, &ids).await?;
+        let counts = tasks::object_counts(db, t.id).await?;
         let mut unit_names: HashMap<i64, String> = HashMap::new();
         let mut items = Vec::new();
         let rows = tasks::items(db, t.id).await?;
@@ -518,31 +535,8 @@ impl App {
                 .await?
                 .ok_or_else(|| AppError::Internal("任务事项的部门不存在".into()))?;
             let scope = scope_of(i);
-            let mut drawn = Vec::new();
-            for o in objects.iter().filter(|o| o.task_item_id == i.id) {
-                let unit = match o.executing_department_id {
-                    Some(u) => {
-                        if let std::collections::hash_map::Entry::Vacant(slot) = unit_names.entry(u) {
-                            let n = departments::by_id(db, u).await?.map(|d| d.name).unwrap_or_default();
-                            slot.insert(n);
-                        }
-                        unit_names[&u].clone()
-                    }
-                    None => String::new(),
-                };
-                drawn.push(DrawnObjectView {
-                    position: o.position,
-                    code: o.object_code.clone(),
-                    name: labels
-                        .get(&o.object_id)
-                        .map(|(k, n)| public_name(k, n))
-                        .unwrap_or_default(),
-                    stratum: StratumKey::parse(&o.stratum)
-                        .map(|k| k.name().to_string())
-                        .unwrap_or_default(),
-                    executing_unit: unit,
-                });
-            }
+            let first = tasks::objects_page(db, i.id, 0, DRAWN_INLINE).await?;
+            let drawn = Self::drawn_views(db, first, &mut unit_names).await?;
             items.push(TaskItemView {
                 position: i.position,
                 department_code: dept.code.as_str().to_string(),
@@ -558,6 +552,7 @@ impl App {
                 divisions: scope.divisions.iter().map(|d| d.as_str().to_string()).collect(),
                 risk_classes: scope.risk_classes.iter().map(|r| r.label().to_string()).collect(),
                 draw: i.draw_id.as_ref().and_then(|d| draws.get(d)).map(Self::draw_view),
+                drawn_count: counts.get(&i.id).copied().unwrap_or(0),
                 drawn,
             });
         }
@@ -588,6 +583,80 @@ impl App {
             rights,
             staffing,
         })
+    }
+
+    /// Drawn objects as listed: name (masked for practitioners), stratum and
+    /// executing unit; `unit_names` caches the units' names across calls.
+    async fn drawn_views(
+        db: &impl ConnectionTrait,
+        rows: Vec<tasks::TaskObjectRow>,
+        unit_names: &mut HashMap<i64, String>,
+    ) -> Result<Vec<DrawnObjectView>, AppError> {
+        let ids: Vec<i64> = rows.iter().map(|o| o.object_id).collect();
+        let labels = tasks::object_labels(db, &ids).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for o in rows {
+            let unit = match o.executing_department_id {
+                Some(u) => {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = unit_names.entry(u) {
+                        let n = departments::by_id(db, u).await?.map(|d| d.name).unwrap_or_default();
+                        slot.insert(n);
+                    }
+                    unit_names[&u].clone()
+                }
+                None => String::new(),
+            };
+            out.push(DrawnObjectView {
+                position: o.position,
+                name: labels
+                    .get(&o.object_id)
+                    .map(|(k, n)| public_name(k, n))
+                    .unwrap_or_default(),
+                code: o.object_code,
+                stratum: StratumKey::parse(&o.stratum)
+                    .map(|k| k.name().to_string())
+                    .unwrap_or_default(),
+                executing_unit: unit,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn item_objects_page(
+        &self,
+        db: &impl ConnectionTrait,
+        t: &TaskRow,
+        position: i32,
+        page: u64,
+    ) -> Result<Page<DrawnObjectView>, AppError> {
+        let rows = tasks::items(db, t.id).await?;
+        let item = Self::item_at(&rows, position)?;
+        let total = tasks::object_counts(db, t.id)
+            .await?
+            .get(&item.id)
+            .copied()
+            .unwrap_or(0);
+        let page = page.max(1);
+        let objects = tasks::objects_page(db, item.id, (page - 1) * DRAWN_PAGE, DRAWN_PAGE).await?;
+        Ok(Page {
+            items: Self::drawn_views(db, objects, &mut HashMap::new()).await?,
+            total,
+            page,
+            page_size: DRAWN_PAGE,
+        })
+    }
+
+    /// One page of item `position`'s drawn objects, in draw order (检查批次顺序).
+    pub async fn task_item_objects(
+        &self,
+        actor: &Actor,
+        id: i64,
+        position: i32,
+        page: u64,
+    ) -> Result<Page<DrawnObjectView>, AppError> {
+        let db = self.store().conn();
+        let t = self.task_for(db, actor, id).await?;
+        self.item_objects_page(db, &t, position, page).await
     }
 
     pub async fn get_task(&self, actor: &Actor, id: i64) -> Result<TaskDetail, AppError> {
@@ -728,6 +797,104 @@ impl App {
             total_quota: a.assessment.total_quota(),
             excluded_sample: sample,
         })
+    }
+
+    /// Sets item `position`'s ratio per risk stratum before its draw is
+    /// locked: never 0 %, never above the item's ceiling (第八条), never lower
+    /// for a higher risk (第十四条). Returns the eligibility with the new quotas.
+    pub async fn set_task_item_ratios(
+        &self,
+        actor: &Actor,
+        id: i64,
+        position: i32,
+        input: &RatiosInput,
+    ) -> Result<EligibilityView, AppError> {
+        let db = self.store().conn();
+        let t = self.task_for(db, actor, id).await?;
+        if !Self::runs_task(actor, &t) {
+            return Err(AppError::Forbidden("只有发起部门的管理员可以设定抽查比例".into()));
+        }
+        let status = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Draft);
+        if status != TaskStatus::Draft {
+            return Err(AppError::Conflict(format!(
+                "任务{}，不能再调整抽查比例",
+                status.label()
+            )));
+        }
+        let rows = tasks::items(db, t.id).await?;
+        let item = Self::item_at(&rows, position)?;
+        let locked = || {
+            AppError::Conflict(format!(
+                "第{position}项已经锁定，抽查比例已记入公开的抽取记录，不能再调整"
+            ))
+        };
+        if item.draw_id.is_some() {
+            return Err(locked());
+        }
+        let v = items::version(db, item.item_version_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("任务事项的事项版本不存在".into()))?;
+        let ceiling = ratio_ceiling(v.spec.category, v.spec.ratio_cap).map_err(|m| AppError::invalid("ratio", m))?;
+        let before = stratum_ratios(item, ceiling);
+        let mut after = before;
+        let mut errors = Vec::new();
+        for (k, raw) in &input.ratios {
+            let Some(key) = StratumKey::parse(k.trim()) else {
+                errors.push(format!("风险分层“{k}”不存在，应为 A类、B类、C类、D类 或 重点关注"));
+                continue;
+            };
+            match Ratio::parse(raw) {
+                Ok(r) => after = after.with(key, r),
+                Err(m) => errors.push(format!("{key}的抽查比例“{raw}”{m}")),
+            }
+        }
+        if errors.is_empty()
+            && let Err(es) = after.check(v.spec.category, v.spec.ratio_cap)
+        {
+            errors.extend(es.into_iter().map(|e| e.message));
+        }
+        if !errors.is_empty() {
+            return Err(AppError::invalid("stratum_ratios", errors.join("；")));
+        }
+        let as_map = |r: &StratumRatios| -> BTreeMap<&'static str, u16> {
+            StratumKey::ALL
+                .iter()
+                .map(|k| (k.code(), r.get(*k).basis_points()))
+                .collect()
+        };
+        let label = |r: &StratumRatios| -> String {
+            StratumKey::ALL
+                .iter()
+                .map(|k| format!("{k}{}", r.get(*k)))
+                .collect::<Vec<_>>()
+                .join("、")
+        };
+        let tx = self.store().begin().await?;
+        if !tasks::set_item_ratios(
+            &tx,
+            item.id,
+            &serde_json::to_string(&as_map(&after)).unwrap_or_default(),
+        )
+        .await?
+        {
+            return Err(locked());
+        }
+        record(
+            &tx,
+            &By::actor(actor),
+            Change::new(AuditAction::TaskItemRatiosSet, "task", t.id)
+                .in_department(actor.department.code.as_str())
+                .summary(format!(
+                    "设定任务{}第{position}项的分层抽查比例：{}",
+                    t.code,
+                    label(&after)
+                ))
+                .before(serde_json::json!({"position": position, "ratios_bp": as_map(&before)}))
+                .after(serde_json::json!({"position": position, "ratios_bp": as_map(&after)})),
+        )
+        .await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        self.task_item_eligibility(actor, id, position).await
     }
 
     /// 锁定: commits item `position`'s object draw and publishes its record.
@@ -913,7 +1080,7 @@ impl App {
         )
         .await?;
         tx.commit().await.map_err(StoreError::from)?;
-        let d = tasks::draw_by_draw_id(db, &draw_id)
+        let d = tasks::draw_summary(db, &draw_id)
             .await?
             .ok_or_else(|| AppError::Internal("抽取记录不存在".into()))?;
         // The draw and how many were drawn; the list itself is on the task
@@ -951,7 +1118,7 @@ impl App {
         db: &impl ConnectionTrait,
         draw_id: &str,
     ) -> Result<DrawView, AppError> {
-        let d = tasks::draw_by_draw_id(db, draw_id)
+        let d = tasks::draw_summary(db, draw_id)
             .await?
             .ok_or_else(|| AppError::Internal("抽取记录未保存".into()))?;
         Ok(Self::draw_view(&d))
@@ -984,7 +1151,7 @@ impl App {
                 "还有事项未锁定或未揭晓，全部揭晓后才能确认名单".into(),
             ));
         }
-        let drawn: usize = detail.items.iter().map(|i| i.drawn.len()).sum();
+        let drawn: u64 = detail.items.iter().map(|i| i.drawn_count).sum();
         let now = self.now();
         let tx = self.store().begin().await?;
         tasks::set_status(&tx, t.id, from.code(), to.code(), now, action == TaskAction::Dispatch).await?;
@@ -1077,10 +1244,9 @@ impl App {
 
     /// One draw record in the spec's format: committed, or complete after the reveal.
     pub async fn public_draw_json(&self, draw_id: &str) -> Result<String, AppError> {
-        let d = tasks::draw_by_draw_id(self.store().conn(), draw_id)
+        tasks::public_record(self.store().conn(), draw_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("未找到该抽取记录".into()))?;
-        Ok(d.revealed_record.unwrap_or(d.committed_record))
+            .ok_or_else(|| AppError::NotFound("未找到该抽取记录".into()))
     }
 
     /// Tasks with published draws, for the public site.
@@ -1096,12 +1262,7 @@ impl App {
     /// One task with its draws and drawn objects, for the public site.
     pub async fn public_task(&self, id: i64) -> Result<TaskDetail, AppError> {
         let db = self.store().conn();
-        let t = tasks::by_id(db, id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("未找到该抽查任务".into()))?;
-        if tasks::draws_of(db, t.id).await?.is_empty() {
-            return Err(AppError::NotFound("未找到该抽查任务".into()));
-        }
+        let t = self.public_task_row(db, id).await?;
         let mut d = self.task_detail(db, None, &t).await?;
         // Who asked and the facts behind a replacement (a health matter, a
         // relative's job) are internal; the reason's category and the draw are public.
@@ -1112,6 +1273,28 @@ impl App {
             r.decision_note.clear();
         }
         Ok(d)
+    }
+
+    /// One page of a public task item's drawn objects.
+    pub async fn public_task_item_objects(
+        &self,
+        id: i64,
+        position: i32,
+        page: u64,
+    ) -> Result<Page<DrawnObjectView>, AppError> {
+        let db = self.store().conn();
+        let t = self.public_task_row(db, id).await?;
+        self.item_objects_page(db, &t, position, page).await
+    }
+
+    async fn public_task_row(&self, db: &impl ConnectionTrait, id: i64) -> Result<TaskRow, AppError> {
+        let t = tasks::by_id(db, id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("未找到该抽查任务".into()))?;
+        if tasks::draws_of(db, t.id).await?.is_empty() {
+            return Err(AppError::NotFound("未找到该抽查任务".into()));
+        }
+        Ok(t)
     }
 }
 

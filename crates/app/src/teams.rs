@@ -19,7 +19,7 @@ use crate::plans::Term;
 use crate::tasks::DrawView;
 use crate::{Actor, App, AppError};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use spotcheck_domain::audit::AuditAction;
 use spotcheck_domain::department::DepartmentCode;
 use spotcheck_domain::matching::{
@@ -33,7 +33,7 @@ use spotcheck_draw::{DrawInputs, DrawResult};
 use spotcheck_store::departments::{self, DepartmentRow};
 use spotcheck_store::inspectors::{self, InspectorRow};
 use spotcheck_store::items;
-use spotcheck_store::tasks::{self, DrawRow, TaskObjectRow, TaskRow};
+use spotcheck_store::tasks::{self, DrawSummary, TaskObjectRow, TaskRow};
 use spotcheck_store::teams::{self, MemberRow, NewMember, NewTeam};
 use spotcheck_store::{ConnectionTrait, StoreError};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -41,6 +41,20 @@ use utoipa::ToSchema;
 
 /// The most excluded inspectors a preview lists per object (all are counted).
 pub const PREVIEW_EXCLUDED_INSPECTORS: usize = 50;
+/// Objects on one page of a match preview (a unit may have thousands).
+pub const MATCH_PAGE: u64 = 50;
+/// The most problems a preview spells out (all are counted).
+pub const PROBLEMS_LISTED: usize = 100;
+
+/// Which page of a match preview to show.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MatchQuery {
+    /// 页码，从1开始。
+    pub page: Option<u64>,
+    /// 只列出无法组成检查组的对象。
+    pub problems_only: Option<bool>,
+}
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct InspectorBrief {
@@ -77,8 +91,18 @@ pub struct MatchPreview {
     pub unit_code: String,
     pub unit_name: String,
     pub team_size: i32,
+    /// The unit's objects, and how many of them can be staffed now.
+    pub object_count: usize,
+    pub staffable: usize,
+    /// One page of the objects (only those that cannot be staffed, if asked).
     pub objects: Vec<ObjectMatchView>,
-    /// Problems of the whole draw or of objects; the draw is refused while any remain.
+    /// How many objects the pages hold, and which page this is.
+    pub listed_total: u64,
+    pub page: u64,
+    pub page_size: u64,
+    /// How many problems there are; the draw is refused while any remain.
+    pub problem_count: usize,
+    /// Problems of the whole draw or of objects, the first [`PROBLEMS_LISTED`].
     pub problems: Vec<String>,
 }
 
@@ -450,7 +474,13 @@ impl App {
     }
 
     /// Who may inspect each of the unit's objects, and whether the draw can be committed.
-    pub async fn preview_match(&self, actor: &Actor, task_id: i64, unit_code: &str) -> Result<MatchPreview, AppError> {
+    pub async fn preview_match(
+        &self,
+        actor: &Actor,
+        task_id: i64,
+        unit_code: &str,
+        q: &MatchQuery,
+    ) -> Result<MatchPreview, AppError> {
         let db = self.store().conn();
         let (t, share) = self.share_for(db, actor, task_id, unit_code).await?;
         let inputs = self.match_inputs(db, &t, &share).await?;
@@ -469,12 +499,26 @@ impl App {
                     .unwrap_or_default(),
             }
         };
+        let problems_only = q.problems_only.unwrap_or(false);
+        let page = q.page.unwrap_or(1).max(1);
+        let first = (page - 1) * MATCH_PAGE;
+        let (mut listed, mut staffable) = (0u64, 0usize);
         let mut objects = Vec::new();
+        // Every object is matched (the counts and the problems need them all);
+        // only the page's objects are spelled out.
         for o in &inputs.staff {
             let m: ObjectMatch = match_object(&inputs.facts, o, &inputs.ctx);
             let problem = m.check_staffing(inputs.ctx.team_size).err().map(|e| e.message);
-            if let Some(p) = &problem {
-                problems.push(p.clone());
+            match &problem {
+                Some(p) => problems.push(p.clone()),
+                None => staffable += 1,
+            }
+            if problems_only && problem.is_none() {
+                continue;
+            }
+            listed += 1;
+            if listed <= first || listed > first + MATCH_PAGE {
+                continue;
             }
             let id = inputs.object_ids[&o.id];
             objects.push(ObjectMatchView {
@@ -497,11 +541,19 @@ impl App {
                 problem,
             });
         }
+        let problem_count = problems.len();
+        problems.truncate(PROBLEMS_LISTED);
         Ok(MatchPreview {
             unit_code: share.unit.code.as_str().to_string(),
             unit_name: share.unit.name.clone(),
             team_size: t.team_size,
+            object_count: inputs.staff.len(),
+            staffable,
             objects,
+            listed_total: listed,
+            page,
+            page_size: MATCH_PAGE,
+            problem_count,
             problems,
         })
     }
@@ -525,7 +577,7 @@ impl App {
             )));
         }
         let draw_id = match_draw_id(&t, &share.unit);
-        if tasks::draw_by_draw_id(db, &draw_id).await?.is_some() {
+        if tasks::draw_summary(db, &draw_id).await?.is_some() {
             return Err(AppError::Conflict(format!(
                 "{}的检查人员抽取已经锁定，抽取记录已公布，不能重新抽取",
                 share.unit.name
@@ -727,7 +779,7 @@ impl App {
         for s in self.shares(&tx, &t).await? {
             let id = match_draw_id(&t, &s.unit);
             let revealed = id == draw_id
-                || tasks::draw_by_draw_id(&tx, &id)
+                || tasks::draw_summary(&tx, &id)
                     .await?
                     .is_some_and(|d| d.status == "revealed");
             all &= revealed;
@@ -780,7 +832,7 @@ impl App {
         t: &TaskRow,
     ) -> Result<StaffingView, AppError> {
         let status = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Draft);
-        let draws: HashMap<String, DrawRow> = tasks::draws_of(db, t.id)
+        let draws: HashMap<String, DrawSummary> = tasks::draws_of(db, t.id)
             .await?
             .into_iter()
             .map(|d| (d.draw_id.clone(), d))

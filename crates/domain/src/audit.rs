@@ -58,6 +58,7 @@ pub enum AuditAction {
     PlanPublished,
     PlanAdjusted,
     TaskCreated,
+    TaskItemRatiosSet,
     DrawCommitted,
     DrawRevealed,
     TaskListLocked,
@@ -74,7 +75,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 59] = [
+    pub const ALL: [AuditAction; 60] = [
         AuditAction::SystemInitialized,
         AuditAction::DemoLoaded,
         AuditAction::Login,
@@ -121,6 +122,7 @@ impl AuditAction {
         AuditAction::PlanPublished,
         AuditAction::PlanAdjusted,
         AuditAction::TaskCreated,
+        AuditAction::TaskItemRatiosSet,
         AuditAction::DrawCommitted,
         AuditAction::DrawRevealed,
         AuditAction::TaskListLocked,
@@ -185,6 +187,7 @@ impl AuditAction {
             PlanPublished => "plan.published",
             PlanAdjusted => "plan.adjusted",
             TaskCreated => "task.created",
+            TaskItemRatiosSet => "task.item_ratios_set",
             DrawCommitted => "draw.committed",
             DrawRevealed => "draw.revealed",
             TaskListLocked => "task.list_locked",
@@ -250,6 +253,7 @@ impl AuditAction {
             PlanPublished => "公开年度抽查计划",
             PlanAdjusted => "调整年度抽查计划",
             TaskCreated => "新建抽查任务",
+            TaskItemRatiosSet => "设定分层抽查比例",
             DrawCommitted => "锁定抽取（公布承诺）",
             DrawRevealed => "揭晓抽取结果",
             TaskListLocked => "确认锁定检查对象名单",

@@ -12,8 +12,8 @@ use crate::{StoreError, scope};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use spotcheck_domain::jurisdiction::Jurisdiction;
 use std::collections::HashMap;
@@ -235,6 +235,19 @@ pub async fn claim_item_draw(db: &impl ConnectionTrait, item_id: i64, draw_id: &
     Ok(r.rows_affected == 1)
 }
 
+/// Sets a task item's per-stratum ratios (JSON: stratum code → basis
+/// points), only while its draw is not committed: the committed record holds
+/// the quotas. `false` when a commit got there first.
+pub async fn set_item_ratios(db: &impl ConnectionTrait, item_id: i64, ratios_json: &str) -> Result<bool, StoreError> {
+    let r = task_item::Entity::update_many()
+        .col_expr(task_item::Column::StratumRatios, Expr::value(ratios_json))
+        .filter(task_item::Column::Id.eq(item_id))
+        .filter(task_item::Column::DrawId.is_null())
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
 pub struct NewDraw {
     pub draw_id: String,
     pub task_id: i64,
@@ -278,13 +291,82 @@ pub async fn draw_by_draw_id(db: &impl ConnectionTrait, draw_id: &str) -> Result
         .await?)
 }
 
+/// A draw without its records and sealed nonce: what pages and lists show.
+/// A record holds every candidate's code, tens of megabytes for a directory
+/// of a million objects, so only the draw itself and the public record
+/// download read them ([`draw_by_draw_id`], [`public_record`]).
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct DrawSummary {
+    pub id: i64,
+    pub draw_id: String,
+    pub task_id: i64,
+    pub task_item_id: Option<i64>,
+    pub kind: String,
+    pub status: String,
+    pub beacon_source: String,
+    pub commitment: String,
+    pub committed_by: String,
+    pub committed_at: DateTime<Utc>,
+    pub revealed_at: Option<DateTime<Utc>>,
+    pub department_id: Option<i64>,
+}
+
+fn summaries() -> sea_orm::Select<draw::Entity> {
+    use draw::Column as C;
+    draw::Entity::find().select_only().columns([
+        C::Id,
+        C::DrawId,
+        C::TaskId,
+        C::TaskItemId,
+        C::Kind,
+        C::Status,
+        C::BeaconSource,
+        C::Commitment,
+        C::CommittedBy,
+        C::CommittedAt,
+        C::RevealedAt,
+        C::DepartmentId,
+    ])
+}
+
+pub async fn draw_summary(db: &impl ConnectionTrait, draw_id: &str) -> Result<Option<DrawSummary>, StoreError> {
+    Ok(summaries()
+        .filter(draw::Column::DrawId.eq(draw_id))
+        .into_model::<DrawSummary>()
+        .one(db)
+        .await?)
+}
+
 /// The draws of a task, in commit order.
-pub async fn draws_of(db: &impl ConnectionTrait, task_id: i64) -> Result<Vec<DrawRow>, StoreError> {
-    Ok(draw::Entity::find()
+pub async fn draws_of(db: &impl ConnectionTrait, task_id: i64) -> Result<Vec<DrawSummary>, StoreError> {
+    Ok(summaries()
         .filter(draw::Column::TaskId.eq(task_id))
         .order_by_asc(draw::Column::Id)
+        .into_model::<DrawSummary>()
         .all(db)
         .await?)
+}
+
+/// The published record of a draw: complete after the reveal, else the committed one.
+pub async fn public_record(db: &impl ConnectionTrait, draw_id: &str) -> Result<Option<String>, StoreError> {
+    let revealed: Option<Option<String>> = draw::Entity::find()
+        .select_only()
+        .column(draw::Column::RevealedRecord)
+        .filter(draw::Column::DrawId.eq(draw_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    match revealed {
+        None => Ok(None),
+        Some(Some(record)) => Ok(Some(record)),
+        Some(None) => Ok(draw::Entity::find()
+            .select_only()
+            .column(draw::Column::CommittedRecord)
+            .filter(draw::Column::DrawId.eq(draw_id))
+            .into_tuple()
+            .one(db)
+            .await?),
+    }
 }
 
 /// Every published draw's id, in commit order.
@@ -400,6 +482,36 @@ pub async fn objects_of(db: &impl ConnectionTrait, task_id: i64) -> Result<Vec<T
         .filter(task_object::Column::TaskId.eq(task_id))
         .order_by_asc(task_object::Column::TaskItemId)
         .order_by_asc(task_object::Column::Position)
+        .all(db)
+        .await?)
+}
+
+/// How many objects each item of a task drew, by task item id.
+pub async fn object_counts(db: &impl ConnectionTrait, task_id: i64) -> Result<HashMap<i64, u64>, StoreError> {
+    let rows: Vec<(i64, i64)> = task_object::Entity::find()
+        .select_only()
+        .column(task_object::Column::TaskItemId)
+        .column_as(task_object::Column::Id.count(), "n")
+        .filter(task_object::Column::TaskId.eq(task_id))
+        .group_by(task_object::Column::TaskItemId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(item, n)| (item, n.max(0) as u64)).collect())
+}
+
+/// One page of a task item's drawn objects, in draw order.
+pub async fn objects_page(
+    db: &impl ConnectionTrait,
+    task_item_id: i64,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<TaskObjectRow>, StoreError> {
+    Ok(task_object::Entity::find()
+        .filter(task_object::Column::TaskItemId.eq(task_item_id))
+        .order_by_asc(task_object::Column::Position)
+        .offset(offset)
+        .limit(limit)
         .all(db)
         .await?)
 }

@@ -14,6 +14,7 @@ mod m20261128_000006_messages;
 mod m20261128_000007_tasks;
 mod m20261128_000008_teams;
 mod m20261128_000009_outside_inspections;
+mod m20261129_000010_task_object_paging;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_tasks::Migration),
             Box::new(m20261128_000008_teams::Migration),
             Box::new(m20261128_000009_outside_inspections::Migration),
+            Box::new(m20261129_000010_task_object_paging::Migration),
         ]
     }
 }

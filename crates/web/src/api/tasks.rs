@@ -5,10 +5,12 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiUser;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use spotcheck_app::tasks::{
-    DrawView, EligibilityView, LockInput, NewTaskInput, RevealInput, RevealView, TaskDetail, TaskView,
+    DrawView, DrawnObjectView, EligibilityView, LockInput, NewTaskInput, RatiosInput, RevealInput, RevealView,
+    TaskDetail, TaskView,
 };
+use spotcheck_app::users::Page;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,6 +18,8 @@ pub fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     r.routes(routes!(list_tasks, create_task))
         .routes(routes!(get_task))
         .routes(routes!(eligibility))
+        .routes(routes!(item_objects))
+        .routes(routes!(set_ratios))
         .routes(routes!(lock_item))
         .routes(routes!(reveal_item))
         .routes(routes!(confirm_list))
@@ -65,6 +69,44 @@ async fn eligibility(
     Path((id, position)): Path<(i64, i32)>,
 ) -> Result<Json<EligibilityView>, ApiError> {
     Ok(Json(state.app.task_item_eligibility(&a, id, position).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 页码，从1开始。
+    page: Option<u64>,
+}
+
+/// 事项抽中的检查对象：按检查批次顺序分页，每页100个。
+#[utoipa::path(get, operation_id = "task_item_objects", path = "/api/v1/tasks/{task_id}/items/{position}/objects", tag = "抽查任务",
+    params(("task_id" = i64, Path, description = "任务标识"), ("position" = i32, Path, description = "事项序号"), PageQuery),
+    responses((status = 200, body = Page<DrawnObjectView>), (status = 404, body = ErrorBody)))]
+async fn item_objects(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path((id, position)): Path<(i64, i32)>,
+    Query(q): Query<PageQuery>,
+) -> Result<Json<Page<DrawnObjectView>>, ApiError> {
+    Ok(Json(
+        state
+            .app
+            .task_item_objects(&a, id, position, q.page.unwrap_or(1))
+            .await?,
+    ))
+}
+
+/// 设定分层抽查比例（锁定前）：各风险层均大于0%，不超过事项比例上限，风险越高比例不低于风险较低的层；返回新的抽取预览。
+#[utoipa::path(put, operation_id = "set_task_item_ratios", path = "/api/v1/tasks/{task_id}/items/{position}/ratios", tag = "抽查任务",
+    params(("task_id" = i64, Path, description = "任务标识"), ("position" = i32, Path, description = "事项序号")), request_body = RatiosInput,
+    responses((status = 200, body = EligibilityView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_ratios(
+    State(state): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path((id, position)): Path<(i64, i32)>,
+    Json(input): Json<RatiosInput>,
+) -> Result<Json<EligibilityView>, ApiError> {
+    Ok(Json(state.app.set_task_item_ratios(&a, id, position, &input).await?))
 }
 
 /// 锁定抽取：提交并立即公布抽取记录（承诺），指定揭晓用的公共随机信标。

@@ -7,12 +7,12 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiUser;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 use spotcheck_app::draws::{LockInput, RevealInput};
 use spotcheck_app::replacements::{DecisionInput, ReplacementInput};
 use spotcheck_app::tasks::{DrawView, TaskDetail};
-use spotcheck_app::teams::{AssignmentView, MatchPreview};
+use spotcheck_app::teams::{AssignmentView, MatchPreview, MatchQuery};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -31,14 +31,15 @@ pub fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
 
 /// 匹配前预览：执行单位每个检查对象的可抽取检查人员、不符合条件的人员及原因；无法组成检查组的对象单独列出。
 #[utoipa::path(get, operation_id = "preview_match", path = "/api/v1/tasks/{task_id}/units/{unit_code}/match", tag = "检查人员匹配",
-    params(("task_id" = i64, Path, description = "任务标识"), ("unit_code" = String, Path, description = "执行单位编码")),
+    params(("task_id" = i64, Path, description = "任务标识"), ("unit_code" = String, Path, description = "执行单位编码"), MatchQuery),
     responses((status = 200, body = MatchPreview), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn preview_match(
     State(state): State<AppState>,
     ApiUser(a): ApiUser,
     Path((id, unit)): Path<(i64, String)>,
+    Query(q): Query<MatchQuery>,
 ) -> Result<Json<MatchPreview>, ApiError> {
-    Ok(Json(state.app.preview_match(&a, id, &unit).await?))
+    Ok(Json(state.app.preview_match(&a, id, &unit, &q).await?))
 }
 
 /// 锁定检查人员抽取：有检查对象无法组成检查组时拒绝并逐一说明；否则抽取记录（承诺）立即公布。

@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/public/tasks", get(tasks))
         .route("/public/tasks.json", get(tasks_json))
         .route("/public/tasks/{file}", get(task_json))
+        .route("/public/tasks/{file}/items/{position}/{list}", get(task_objects))
 }
 
 /// `12` → page of 12; `12.json` → its JSON.
@@ -180,5 +181,76 @@ async fn task_json(State(state): State<AppState>, Path(file): Path<String>) -> a
     }) {
         Ok(r) => r,
         Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "public_task_objects.html")]
+struct TaskObjectsPage {
+    platform: String,
+    d: spotcheck_app::tasks::TaskDetail,
+    item: spotcheck_app::tasks::TaskItemView,
+    page: spotcheck_app::users::Page<spotcheck_app::tasks::DrawnObjectView>,
+    pager: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageNo {
+    page: Option<u64>,
+}
+
+/// `/public/tasks/12/items/1/objects[.json]?page=3`: every drawn object of
+/// an item, a page at a time.
+async fn task_objects(
+    State(state): State<AppState>,
+    Path((file, position, list)): Path<(String, i32, String)>,
+    Query(q): Query<PageNo>,
+) -> axum::response::Response {
+    let json = match list.as_str() {
+        "objects" => false,
+        "objects.json" => true,
+        _ => return crate::error::PageError::from(AppError::NotFound("未找到该公开信息".into())).into_response(),
+    };
+    let page_no = q.page.unwrap_or(1).max(1);
+    let answer = async {
+        let id = file
+            .parse::<i64>()
+            .map_err(|_| AppError::NotFound("未找到该公开信息".into()))?;
+        let page = state.app.public_task_item_objects(id, position, page_no).await?;
+        Ok::<_, AppError>((id, page))
+    }
+    .await;
+    let (id, page) = match answer {
+        Ok(x) => x,
+        Err(e) if json => return ApiError(e).into_response(),
+        Err(e) => return crate::error::PageError::from(e).into_response(),
+    };
+    if json {
+        return Json(page).into_response();
+    }
+    let built = async {
+        let d = state.app.public_task(id).await?;
+        let item = d
+            .items
+            .iter()
+            .find(|i| i.position == position)
+            .cloned()
+            .ok_or_else(|| AppError::NotFound("未找到该任务事项".into()))?;
+        let base = format!("/public/tasks/{id}/items/{position}/objects");
+        Ok::<_, AppError>(TaskObjectsPage {
+            platform: state.app.settings().platform_name.clone(),
+            pager: super::pager(page.total, page.page, page.page_size, &base, &[]),
+            d,
+            item,
+            page,
+        })
+    }
+    .await;
+    match built {
+        Ok(p) => match render(p) {
+            Ok(r) => r,
+            Err(e) => e.into_response(),
+        },
+        Err(e) => crate::error::PageError::from(e).into_response(),
     }
 }

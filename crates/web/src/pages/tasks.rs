@@ -13,7 +13,11 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use spotcheck_app::inspectors::ExpertView;
 use spotcheck_app::plans::{EntryView, PlanQuery};
-use spotcheck_app::tasks::{EligibilityView, LockInput, NewTaskInput, RevealInput, TaskDetail, TaskView};
+use spotcheck_app::tasks::{
+    DrawnObjectView, EligibilityView, LockInput, NewTaskInput, ParticipantInput, RatiosInput, RevealInput, TaskDetail,
+    TaskItemView, TaskView,
+};
+use spotcheck_app::users::Page;
 use spotcheck_app::{Actor, AppError};
 use spotcheck_domain::department::DepartmentKind;
 use spotcheck_domain::role::Permission;
@@ -23,7 +27,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/tasks", get(list).post(create))
         .route("/tasks/{task_id}", get(show))
+        .route("/tasks/{task_id}/items/{position}/objects", get(objects))
         .route("/tasks/{task_id}/items/{position}/lock", post(lock))
+        .route("/tasks/{task_id}/items/{position}/ratios", post(ratios))
         .route("/tasks/{task_id}/items/{position}/reveal", post(reveal))
         .route("/tasks/{task_id}/confirm", post(confirm))
         .route("/tasks/{task_id}/dispatch", post(dispatch))
@@ -42,6 +48,7 @@ fn notice(code: Option<&str>) -> Option<String> {
     Some(
         match code? {
             "created" => "已新建任务。请逐项查看可抽取对象后锁定抽取。",
+            "ratios" => "已设定分层抽查比例，应抽数量已按新比例计算。",
             "locked" => "已锁定：抽取记录（承诺）已向社会公布，待随机信标产生后揭晓。",
             "revealed" => "已揭晓：抽取结果已公布，任何人可按公开的方法复核。",
             "confirmed" => "已确认名单，名单不再变动。",
@@ -73,13 +80,42 @@ struct ListPage {
     can_create: bool,
     entries: Vec<EntryView>,
     plan_label: String,
+    /// Other departments' published plans of the same year, for a 联合抽查.
+    joint: Vec<JointOption>,
+    /// What was entered, shown again when the task is refused.
+    form: NewTaskInput,
     error: Option<String>,
+}
+
+impl ListPage {
+    fn chose(&self, entry_id: &i64) -> bool {
+        self.form.plan_entry_ids.contains(entry_id)
+    }
+
+    fn joined(&self, department_code: &str, entry_id: &i64) -> bool {
+        self.form
+            .participants
+            .iter()
+            .any(|p| p.department_code == department_code && p.plan_entry_ids.contains(entry_id))
+    }
+
+    fn team_size(&self) -> i32 {
+        self.form.team_size.unwrap_or(spotcheck_app::tasks::MIN_TEAM_SIZE)
+    }
+}
+
+/// A department that may join a 联合抽查 with the entries of its published plan.
+struct JointOption {
+    code: String,
+    name: String,
+    plan_label: String,
+    entries: Vec<EntryView>,
 }
 
 async fn list_page(state: &AppState, actor: &Actor) -> Result<ListPage, AppError> {
     let tasks = state.app.list_tasks(actor).await?;
     let can_create = actor.may(Permission::ManageTasks) && actor.department.kind == DepartmentKind::Competent;
-    let (mut entries, mut plan_label) = (Vec::new(), String::new());
+    let (mut entries, mut plan_label, mut joint) = (Vec::new(), String::new(), Vec::new());
     if can_create {
         let plans = state
             .app
@@ -96,6 +132,23 @@ async fn list_page(state: &AppState, actor: &Actor) -> Result<ListPage, AppError
             let d = state.app.get_plan(actor, p.id).await?;
             plan_label = format!("{}年度计划第{}版", p.year, p.version);
             entries = d.entries;
+            // 联合抽查 (第十七条): departments whose current plan of the same
+            // year is public, each offering its own entries.
+            for other in state.app.public_plans(Some(p.year)).await? {
+                if other.status.code != "published" || other.department_code == actor.department.code.as_str() {
+                    continue;
+                }
+                let od = state.app.public_plan(other.id).await?;
+                if od.entries.is_empty() {
+                    continue;
+                }
+                joint.push(JointOption {
+                    plan_label: format!("{}年度计划第{}版", other.year, other.version),
+                    code: other.department_code,
+                    name: other.department_name,
+                    entries: od.entries,
+                });
+            }
         }
     }
     Ok(ListPage {
@@ -113,6 +166,8 @@ async fn list_page(state: &AppState, actor: &Actor) -> Result<ListPage, AppError
         can_create,
         entries,
         plan_label,
+        joint,
+        form: NewTaskInput::default(),
         error: None,
     })
 }
@@ -140,14 +195,30 @@ async fn create(State(state): State<AppState>, f: WebForm<Vec<(String, String)>>
             "window_end" => input.window_end = v.clone(),
             "team_size" => input.team_size = v.trim().parse().ok(),
             "plan_entry_ids" => input.plan_entry_ids.extend(v.trim().parse::<i64>().ok()),
+            // `230102:17`: entry 17 of 道里's plan joins the task.
+            "participant_entry" => {
+                let Some((code, id)) = v.split_once(':') else { continue };
+                let Ok(id) = id.trim().parse::<i64>() else { continue };
+                match input.participants.iter_mut().find(|p| p.department_code == code) {
+                    Some(p) => p.plan_entry_ids.push(id),
+                    None => input.participants.push(ParticipantInput {
+                        department_code: code.to_string(),
+                        plan_entry_ids: vec![id],
+                    }),
+                }
+            }
             _ => {}
         }
+    }
+    if !input.participants.is_empty() {
+        input.kind = "joint".into();
     }
     match state.app.create_task(&f.actor, &input).await {
         Ok(d) => Ok(Redirect::to(&format!("/tasks/{}?ok=created", d.task.id)).into_response()),
         Err(e @ (AppError::Validation { .. } | AppError::Conflict(_))) => {
             let mut page = list_page(&state, &f.actor).await?;
             page.error = Some(e.to_string());
+            page.form = input;
             Ok((http::StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -172,11 +243,28 @@ struct ShowPage {
     experts: Vec<ExpertView>,
     /// 第十八条's reasons: (code, label).
     reasons: Vec<(&'static str, &'static str)>,
+    /// Ratios just refused for an item: (position, stratum code → as typed),
+    /// shown again in the open form so nothing typed is lost.
+    ratio_attempt: Option<(i32, RatiosInput)>,
 }
 
 impl ShowPage {
     fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
         spotcheck_app::actor::local_time(t)
+    }
+
+    fn ratios_open(&self, position: &i32) -> bool {
+        self.ratio_attempt.as_ref().is_some_and(|(p, _)| p == position)
+    }
+
+    /// What the ratio field of `stratum` shows: what was just typed, or the ratio now.
+    fn ratio_value(&self, position: &i32, stratum: &str, now: &str) -> String {
+        self.ratio_attempt
+            .as_ref()
+            .filter(|(p, _)| p == position)
+            .and_then(|(_, r)| r.ratios.get(stratum))
+            .cloned()
+            .unwrap_or_else(|| now.to_string())
     }
 }
 
@@ -210,6 +298,7 @@ async fn show_page(state: &AppState, actor: &Actor, id: i64) -> Result<ShowPage,
         tag: status_class(&d.task.status.code),
         blocks,
         error: None,
+        ratio_attempt: None,
         d,
     })
 }
@@ -223,6 +312,78 @@ async fn show(
     let mut page = show_page(&state, &actor, id).await?;
     page.frame.notice = notice(q.ok.as_deref());
     render(page)
+}
+
+/// 设定分层抽查比例: one field a stratum, named by its code.
+async fn ratios(
+    State(state): State<AppState>,
+    Path((id, position)): Path<(i64, i32)>,
+    f: WebForm<Vec<(String, String)>>,
+) -> PageResult {
+    let input = RatiosInput {
+        ratios: f
+            .form
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix("ratio_").map(|s| (s.to_string(), v.clone())))
+            .collect(),
+    };
+    match state.app.set_task_item_ratios(&f.actor, id, position, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}?ok=ratios#item{position}")).into_response()),
+        Err(e @ AppError::Validation { .. }) => {
+            let mut page = show_page(&state, &f.actor, id).await?;
+            page.error = Some(e.to_string());
+            page.ratio_attempt = Some((position, input));
+            Ok((http::StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+        }
+        Err(e) => refused(&state, &f.actor, id, e).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageNo {
+    page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "task_objects.html")]
+struct ObjectsPage {
+    frame: Frame,
+    d: TaskDetail,
+    item: TaskItemView,
+    page: Page<DrawnObjectView>,
+    pager: String,
+}
+
+/// Every drawn object of one task item, a page at a time.
+async fn objects(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Path((id, position)): Path<(i64, i32)>,
+    Query(q): Query<PageNo>,
+) -> PageResult {
+    let d = state.app.get_task(&actor, id).await?;
+    let item = d
+        .items
+        .iter()
+        .find(|i| i.position == position)
+        .cloned()
+        .ok_or_else(|| AppError::not_found("任务事项"))?;
+    let page = state
+        .app
+        .task_item_objects(&actor, id, position, q.page.unwrap_or(1))
+        .await?;
+    let base = format!("/tasks/{id}/items/{position}/objects");
+    render(ObjectsPage {
+        frame: Frame::new(&state, &actor, "/tasks")
+            .crumb("抽查计划与任务", None)
+            .crumb("抽查任务", Some("/tasks"))
+            .crumb(&d.task.code, Some(&format!("/tasks/{id}")))
+            .crumb("抽中的检查对象", None),
+        pager: super::pager(page.total, page.page, page.page_size, &base, &[]),
+        d,
+        item,
+        page,
+    })
 }
 
 pub(super) async fn refused(state: &AppState, actor: &Actor, id: i64, e: AppError) -> PageResult {

@@ -9,13 +9,13 @@ use crate::AppState;
 use crate::extract::{WebForm, WebUser};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use spotcheck_app::draws::{LockInput, RevealInput};
 use spotcheck_app::replacements::{DecisionInput, ReplacementInput};
-use spotcheck_app::teams::MatchPreview;
+use spotcheck_app::teams::{MatchPreview, MatchQuery};
 use spotcheck_app::{Actor, AppError};
 
 pub fn router() -> Router<AppState> {
@@ -37,12 +37,31 @@ struct PreviewPage {
     task_id: i64,
     code: String,
     p: MatchPreview,
+    problems_only: bool,
+    pager: String,
     error: Option<String>,
 }
 
-async fn preview_page(state: &AppState, actor: &Actor, id: i64, unit: &str) -> Result<PreviewPage, AppError> {
+async fn preview_page(
+    state: &AppState,
+    actor: &Actor,
+    id: i64,
+    unit: &str,
+    q: &MatchQuery,
+) -> Result<PreviewPage, AppError> {
     let d = state.app.get_task(actor, id).await?;
-    let p = state.app.preview_match(actor, id, unit).await?;
+    let p = state.app.preview_match(actor, id, unit, q).await?;
+    let problems_only = q.problems_only.unwrap_or(false);
+    let pager = super::pager(
+        p.listed_total,
+        p.page,
+        p.page_size,
+        &format!("/tasks/{id}/units/{unit}/match"),
+        &[(
+            "problems_only",
+            if problems_only { "true".into() } else { String::new() },
+        )],
+    );
     Ok(PreviewPage {
         frame: Frame::new(state, actor, "/tasks")
             .crumb("抽查计划与任务", None)
@@ -52,6 +71,8 @@ async fn preview_page(state: &AppState, actor: &Actor, id: i64, unit: &str) -> R
         task_id: id,
         code: d.task.code,
         p,
+        problems_only,
+        pager,
         error: None,
     })
 }
@@ -60,8 +81,9 @@ async fn preview(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path((id, unit)): Path<(i64, String)>,
+    Query(q): Query<MatchQuery>,
 ) -> PageResult {
-    render(preview_page(&state, &actor, id, &unit).await?)
+    render(preview_page(&state, &actor, id, &unit, &q).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -87,7 +109,7 @@ async fn lock(
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}?ok=match_locked#staffing")).into_response()),
         Err(e @ (AppError::Validation { .. } | AppError::Conflict(_))) => {
             let status = crate::error::status_of(&e);
-            let mut page = preview_page(&state, &f.actor, id, &unit).await?;
+            let mut page = preview_page(&state, &f.actor, id, &unit, &MatchQuery::default()).await?;
             page.error = Some(e.to_string());
             Ok((status, Html(page.render()?)).into_response())
         }

@@ -19,7 +19,42 @@ on_both_backends!(
     every_record_the_demo_lists_verifies,
     the_task_pages_run_a_draw_from_plan_to_dispatch,
     a_general_item_found_compliant_outside_double_random_is_not_drawn_again,
+    stratum_ratios_are_set_before_the_lock_and_checked_against_the_rules,
+    a_joint_task_is_started_from_the_page_form,
+    a_large_drawn_list_pages_in_draw_order,
 );
+
+/// Every drawn object of item `position`, through the paged list (`token`
+/// `None`: the public one); checks the pages' totals on the way.
+async fn all_drawn(t: &TestApp, token: Option<&str>, id: i64, position: i32) -> Vec<Value> {
+    let mut out = Vec::new();
+    for page in 1.. {
+        let v = match token {
+            Some(token) => {
+                let (s, v) = t
+                    .get(
+                        token,
+                        &format!("/api/v1/tasks/{id}/items/{position}/objects?page={page}"),
+                    )
+                    .await;
+                assert_eq!(s, StatusCode::OK, "{v}");
+                v
+            }
+            None => {
+                t.public_json(&format!("/public/tasks/{id}/items/{position}/objects.json?page={page}"))
+                    .await
+            }
+        };
+        let items = v["items"].as_array().unwrap().clone();
+        if items.is_empty() {
+            assert_eq!(out.len() as u64, v["total"].as_u64().unwrap());
+            break;
+        }
+        assert!(items.len() as u64 <= v["page_size"].as_u64().unwrap());
+        out.extend(items);
+    }
+    out
+}
 
 /// A published 2027 plan of 道里 with one 重点 item for enterprises at `ratio`; its entry id.
 pub(crate) async fn published_entry(t: &TestApp, ratio: &str) -> i64 {
@@ -154,7 +189,10 @@ async fn a_task_from_a_published_plan_is_drawn_verifiably_and_dispatched(db: &Te
     assert_eq!(r["drawn"].as_u64().unwrap(), quota);
     assert_eq!(r["draw"]["status"], "revealed");
     let (_, task) = t.get(&daoli, &format!("/api/v1/tasks/{id}")).await;
-    let drawn = task["items"][0]["drawn"].as_array().unwrap().clone();
+    assert_eq!(task["items"][0]["drawn_count"].as_u64().unwrap(), quota);
+    let inline = task["items"][0]["drawn"].as_array().unwrap().len() as u64;
+    assert_eq!(inline, quota.min(100), "the task lists the first 100 inline");
+    let drawn = all_drawn(&t, Some(&daoli), id, 1).await;
     assert_eq!(drawn.len() as u64, quota);
     assert!(
         drawn.iter().all(|o| !o["executing_unit"].as_str().unwrap().is_empty()),
@@ -193,7 +231,9 @@ async fn a_task_from_a_published_plan_is_drawn_verifiably_and_dispatched(db: &Te
     assert_eq!(s, StatusCode::CONFLICT);
     // The public task shows the drawn objects by name and code.
     let public: Value = t.public_json(&format!("/public/tasks/{id}.json")).await;
-    assert_eq!(public["items"][0]["drawn"].as_array().unwrap().len() as u64, quota);
+    assert_eq!(public["items"][0]["drawn_count"].as_u64().unwrap(), quota);
+    let public_list: Vec<Value> = all_drawn(&t, None, id, 1).await;
+    assert_eq!(public_list, drawn, "the public list is the same list in the same order");
     // Every step is audited.
     let admin = t.token("hlj_admin").await;
     for action in [
@@ -543,4 +583,222 @@ async fn a_general_item_found_compliant_outside_double_random_is_not_drawn_again
         excluded["reason"].as_str().unwrap().contains("已检查合格"),
         "{excluded}"
     );
+}
+
+async fn stratum_ratios_are_set_before_the_lock_and_checked_against_the_rules(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let daoli = t.token("daoli_admin").await;
+    let entry = published_entry(&t, "20%").await;
+    let id = new_task(&t, &daoli, entry, "分层比例测试").await;
+    let path = format!("/api/v1/tasks/{id}/items/1/ratios");
+    // A higher risk below a lower one, a zero and a word: all refused at once.
+    let (s, e) = t
+        .send(
+            "PUT",
+            &daoli,
+            &path,
+            json!({"ratios": {"A": "30%", "B": "10%", "C": "0", "D": "很多"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let msg = e["error"]["message"].as_str().unwrap_or_default().to_string() + &e.to_string();
+    assert!(msg.contains("D类的抽查比例“很多”"), "{e}");
+    let (s, e) = t
+        .send(
+            "PUT",
+            &daoli,
+            &path,
+            json!({"ratios": {"A": "30%", "B": "10%", "C": "0"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains("须大于0%") && msg.contains("不能低于"), "{e}");
+    let (s, e) = t.send("PUT", &daoli, &path, json!({"ratios": {"E": "5%"}})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    // Another county cannot touch the task.
+    let nangang = t.token("nangang_admin").await;
+    let (s, _) = t.send("PUT", &nangang, &path, json!({"ratios": {"A": "5%"}})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // Valid ratios change the quotas the preview shows.
+    let (_, before) = t.get(&daoli, &format!("/api/v1/tasks/{id}/items/1/eligibility")).await;
+    let all = json!({"ratios": {"A": "100%", "B": "100%", "C": "100%", "D": "100%", "focus": "100%"}});
+    let (s, after) = t.send("PUT", &daoli, &path, all.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{after}");
+    assert_eq!(after["total_quota"], after["eligible"], "{after}");
+    assert!(after["total_quota"].as_u64().unwrap() > before["total_quota"].as_u64().unwrap());
+    assert!(
+        after["strata"].as_array().unwrap().iter().all(|s| s["ratio"] == "100%"),
+        "{after}"
+    );
+    let admin = t.token("hlj_admin").await;
+    let (_, audit) = t.get(&admin, "/api/v1/audit?action=task.item_ratios_set").await;
+    assert!(audit["total"].as_u64().unwrap() >= 1, "{audit}");
+
+    // The committed record carries those quotas; afterwards the ratios are fixed.
+    let (s, d) = t
+        .post(
+            &daoli,
+            &format!("/api/v1/tasks/{id}/items/1/lock"),
+            json!({"beacon": "none"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let record = t
+        .public_json(&format!("/public/draws/{}.json", d["draw_id"].as_str().unwrap()))
+        .await;
+    let quotas: u64 = record["strata"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["quota"].as_u64().unwrap())
+        .sum();
+    assert_eq!(quotas, after["total_quota"].as_u64().unwrap(), "{record}");
+    let (s, _) = t.send("PUT", &daoli, &path, all).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+}
+
+async fn a_joint_task_is_started_from_the_page_form(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    // The demo's published 2026 plans of 哈尔滨 (230100) and 道里 (230102).
+    let plans = t.public_json("/public/plans.json").await;
+    let current = |code: &str| {
+        plans
+            .as_array()
+            .or_else(|| plans["plans"].as_array())
+            .unwrap()
+            .iter()
+            .find(|p| p["department_code"] == code && p["status"]["code"] == "published" && p["year"] == 2026)
+            .unwrap_or_else(|| panic!("no published plan of {code}: {plans}"))["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let harbin = t
+        .public_json(&format!("/public/plans/{}.json", current("230100")))
+        .await;
+    let daoli = t
+        .public_json(&format!("/public/plans/{}.json", current("230102")))
+        .await;
+    let own = &harbin["entries"][0];
+    let other = daoli["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["item_version_id"] != own["item_version_id"])
+        .unwrap();
+    let mut b = t.browser("hrb_admin").await;
+    b.refresh_csrf("/tasks").await;
+    let html = b.get("/tasks").await.text().await.unwrap();
+    assert!(html.contains("邀请其他部门参加") && html.contains("道里区"), "{html}");
+    let own_id = own["id"].to_string();
+    let joined = format!("230102:{}", other["id"]);
+    // Refused (window outside the year): what was entered comes back checked.
+    let r = b
+        .form(
+            "/tasks",
+            &[
+                ("name", "页面联合抽查"),
+                ("plan_entry_ids", &own_id),
+                ("participant_entry", &joined),
+                ("window_start", "2025-12-01"),
+                ("window_end", "2026-12-20"),
+                ("team_size", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("页面联合抽查"), "the name is kept");
+    assert!(
+        html.contains(&format!("value=\"{joined}\" checked")),
+        "the participant's entry stays checked"
+    );
+    let r = b
+        .form(
+            "/tasks",
+            &[
+                ("name", "页面联合抽查"),
+                ("plan_entry_ids", &own_id),
+                ("participant_entry", &joined),
+                ("window_start", "2026-12-01"),
+                ("window_end", "2026-12-20"),
+                ("team_size", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let id: i64 = location
+        .trim_start_matches("/tasks/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let token = t.token("hrb_admin").await;
+    let (_, task) = t.get(&token, &format!("/api/v1/tasks/{id}")).await;
+    assert_eq!(task["task"]["kind"]["code"], "joint", "{task}");
+    assert_eq!(task["task"]["team_size"], 3);
+    assert_eq!(task["task"]["participants"][0]["code"], "230102", "{task}");
+    let depts: Vec<&str> = task["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["department_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(depts, ["230100", "230102"]);
+    // 道里 sees the task it takes part in.
+    let daoli_token = t.token("daoli_admin").await;
+    let (s, _) = t.get(&daoli_token, &format!("/api/v1/tasks/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+async fn a_large_drawn_list_pages_in_draw_order(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let daoli = t.token("daoli_admin").await;
+    // 道里's directory with 250 more enterprises, all drawn by a 100 % item.
+    for n in 0..250 {
+        t.enterprise(&daoli, "230102", "230102", 9000 + n).await;
+    }
+    let entry = published_entry(&t, "100%").await;
+    let id = new_task(&t, &daoli, entry, "分页测试").await;
+    let (s, d) = t
+        .post(
+            &daoli,
+            &format!("/api/v1/tasks/{id}/items/1/lock"),
+            json!({"beacon": "none"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let (s, r) = t
+        .post(&daoli, &format!("/api/v1/tasks/{id}/items/1/reveal"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let n = r["drawn"].as_u64().unwrap();
+    assert!(n > 250, "{r}");
+    let listed = all_drawn(&t, Some(&daoli), id, 1).await;
+    let order: Vec<i64> = listed.iter().map(|o| o["position"].as_i64().unwrap()).collect();
+    assert_eq!(
+        order,
+        (1..=n as i64).collect::<Vec<_>>(),
+        "pages follow the batch order"
+    );
+    let b = t.browser("daoli_admin").await;
+    let html = b.get(&format!("/tasks/{id}")).await.text().await.unwrap();
+    assert!(html.contains(&format!("查看全部{n}个")), "{html}");
+    let html = b
+        .get(&format!("/tasks/{id}/items/1/objects?page=3"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("第 3/3 页") && html.contains(listed[200]["code"].as_str().unwrap()),
+        "{html}"
+    );
+    let html = t
+        .public_text(&format!("/public/tasks/{id}/items/1/objects?page=2"))
+        .await;
+    assert!(html.contains(listed[100]["code"].as_str().unwrap()), "{html}");
 }
