@@ -116,6 +116,13 @@ impl EvidenceConfig {
                     return bad("S3 访问密钥（secret_access_key）不能为空".into());
                 }
                 let c = s3.copy_if_not_exists.trim();
+                // The create-only copy of `multipart` is one UploadPartCopy, which S3 caps at 5 GiB.
+                if c == "multipart" && self.max_file_size > 5 << 30 {
+                    return bad(format!(
+                        "S3 以 multipart 方式防覆盖复制时，证据文件大小上限（max_file_size）不能超过 5 GB，现为 {} 字节",
+                        self.max_file_size
+                    ));
+                }
                 if !(c == "multipart"
                     || c == "disabled"
                     || c.starts_with("header:")
@@ -206,6 +213,11 @@ mod tests {
             ..EvidenceConfig::local("/d")
         });
         assert!(m.contains("大小上限"), "{m}");
+        let m = message(&EvidenceConfig {
+            max_file_size: 6 << 30,
+            ..EvidenceConfig::s3(s3())
+        });
+        assert!(m.contains("5 GB"), "{m}");
         let m = message(&EvidenceConfig::s3(S3Config {
             copy_if_not_exists: "yes".into(),
             ..s3()

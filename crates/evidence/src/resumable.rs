@@ -11,12 +11,14 @@
 //! - `result.json`: the stored record, kept after the chunks are removed, so a `finish` retried
 //!   after a lost answer returns the same record.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use object_store::path::Path;
-use object_store::{GetOptions, ObjectStoreExt, PutMode, PutOptions, PutPayload};
+use object_store::{GetOptions, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload};
 use serde::{Deserialize, Serialize};
 
 use crate::error::EvidenceError;
@@ -82,6 +84,18 @@ impl Upload {
     fn chunk(&self, offset: u64) -> Path {
         Path::from(format!("{}/chunks/{offset:020}", self.dir))
     }
+}
+
+/// The bytes `range` of the object `chunk`, as a stream.
+async fn read_range(
+    backend: Arc<dyn ObjectStore>,
+    chunk: Path,
+    range: std::ops::Range<u64>,
+) -> Result<BoxStream<'static, Result<Bytes, object_store::Error>>, object_store::Error> {
+    let got = backend
+        .get_opts(&chunk, GetOptions::new().with_range(Some(range)))
+        .await?;
+    Ok(got.into_stream())
 }
 
 /// Which stored chunk covers which part of the file.
@@ -199,17 +213,11 @@ impl EvidenceStore {
         self.lock_finish(&upload).await?;
         let key = Path::parse(&session.key).map_err(|e| EvidenceError::Storage(e.into()))?;
         let backend = self.backend.clone();
+        // Boxed: the concrete combinator type trips the compiler's `Send` inference in callers.
         let body = futures_util::stream::iter(plan.parts)
-            .then(move |(chunk, range)| {
-                let backend = backend.clone();
-                async move {
-                    let got = backend
-                        .get_opts(&chunk, GetOptions::new().with_range(Some(range)))
-                        .await?;
-                    Ok::<_, object_store::Error>(got.into_stream())
-                }
-            })
-            .try_flatten();
+            .then(move |(chunk, range)| read_range(backend.clone(), chunk, range))
+            .try_flatten()
+            .boxed();
         let stored = match self.write_new(&key, body).await {
             Ok(stored) => stored,
             Err(e) => {

@@ -337,3 +337,19 @@ async fn verify_catches_a_changed_file() {
     std::fs::write(&path, bytes).unwrap();
     assert!(!store.verify(&r.key, &r.sha256).await.unwrap());
 }
+
+/// axum runs handlers on a multi-threaded runtime: every future of the API must be `Send`.
+#[test]
+fn the_api_futures_are_send() {
+    fn send<T: Send>(_: T) {}
+    let b = support::local();
+    let store = b.open();
+    send(store.store(body(b"x", 1)));
+    send(store.read("k"));
+    send(store.verify("k", "h"));
+    send(store.begin_upload(None));
+    send(store.put_chunk("u", 0, Bytes::new()));
+    send(store.upload_status("u"));
+    send(store.finish_upload("u"));
+    send(store.remove_abandoned(std::time::Duration::ZERO));
+}
