@@ -107,7 +107,7 @@ fn iso_bmff(head: &[u8]) -> Option<Kind> {
     if ["heic", "heix", "heim", "heis", "hevc", "hevx"]
         .iter()
         .any(|b| major == b.as_bytes())
-        || (matches!(major, b"mif1" | b"msf1") && (has(b"heic") || has(b"heix") || has(b"mif1")))
+        || (matches!(major, b"mif1" | b"msf1") && ["heic", "heix", "hevc", "hevx"].iter().any(|b| has(b.as_bytes())))
     {
         return Some(kind("image/heic", "heic"));
     }
@@ -241,6 +241,8 @@ mod tests {
         assert_eq!(known(&ftyp(b"M4A ", &[b"M4A ", b"mp42"])), Some("m4a"));
         assert_eq!(known(&ftyp(b"heic", &[b"mif1", b"heic"])), Some("heic"));
         assert_eq!(known(&ftyp(b"mif1", &[b"mif1", b"heic"])), Some("heic"));
+        // AVIF shares the HEIF container but is not on the list.
+        assert_eq!(known(&ftyp(b"mif1", &[b"mif1", b"avif"])), None);
         assert_eq!(known(&ftyp(b"crx ", &[b"crx "])), None);
     }
 
