@@ -294,8 +294,8 @@ fn site_record(c: &Check, d: &SiteRecord) -> Result<Value, DocumentError> {
 /// The 异议 and review sentence of 第二十三条.
 fn objection_text(url: &str, code: Option<&str>) -> String {
     let verify = match code {
-        Some(code) => format!("登录 {url} ，输入核验码 {code} 可查验本告知书的真伪；"),
-        None => format!("登录 {url} "),
+        Some(code) => format!("登录{url}，输入核验码{code}可查验本告知书的真伪，并"),
+        None => format!("登录{url}，"),
     };
     format!(
         "你单位对检查结果有异议的，可{verify}在该网站提交异议申请及相关材料，也可向本机关书面提出。\
@@ -318,7 +318,7 @@ fn result_notice(c: &Check, d: &ResultNotice) -> Result<Value, DocumentError> {
             json!({
                 "name": k.name.trim(),
                 "cert_no": k.cert_no.trim(),
-                "at": date_time(k.confirmed_at),
+                "at": format!("{} {}", date(k.confirmed_at.date()), k.confirmed_at.format("%H:%M")),
                 "method": confirm_method(k.method),
             })
         })

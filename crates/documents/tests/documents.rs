@@ -207,7 +207,7 @@ fn result_notice_prints_result_confirmations_code_and_remedies() {
         "发现问题，已责令整改",
         "督促整改，整改期限至2026年3月26日",
         "王立军（组长）",
-        "2026年3月13日 16时02分",
+        "2026年3月13日 16:02",
         "重新输入登录密码",
         "一次性验证码",
         "K7Q2-9XPM-3D",
@@ -347,4 +347,19 @@ fn documents_round_trip_through_json() {
         let json = serde_json::to_string(&doc).unwrap();
         assert_eq!(serde_json::from_str::<Document>(&json).unwrap(), doc);
     }
+}
+
+/// A table row longer than a page breaks over pages instead of running off one.
+#[test]
+fn a_finding_longer_than_a_page_is_printed_whole() {
+    let mut record = samples::site_record();
+    record.findings[0].description = format!("问题开头。{}问题结尾。", "脚手架连墙件缺失，".repeat(600));
+    let pdf = Pdf::render("long-finding", &Document::SiteRecord(record));
+    let pages = pdf.pages();
+    assert!(pages >= 3);
+    // At each page break the footer and the repeated header row come
+    // between the two halves of a phrase in pdftotext's reading.
+    let whole = pdf.text().matches("脚手架连墙件缺失，").count();
+    assert!(whole >= 600 - (pages - 1), "{whole} of 600 phrases on {pages} pages");
+    pdf.assert_contains(&["问题开头。", "问题结尾。", "被检查对象代表"]);
 }
