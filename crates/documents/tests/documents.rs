@@ -363,3 +363,52 @@ fn a_finding_longer_than_a_page_is_printed_whole() {
     assert!(whole >= 600 - (pages - 1), "{whole} of 600 phrases on {pages} pages");
     pdf.assert_contains(&["问题开头。", "问题结尾。", "被检查对象代表"]);
 }
+
+#[test]
+fn a_folder_without_chinese_fonts_is_refused() {
+    // Debian's fonts-dejavu-core: Latin, Greek, Cyrillic, no Chinese.
+    let dejavu = PathBuf::from("/usr/share/fonts/truetype/dejavu");
+    if !dejavu.exists() {
+        return;
+    }
+    let err = Renderer::new(std::slice::from_ref(&dejavu)).unwrap_err();
+    assert!(matches!(err, DocumentError::NoCjkFont { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("/usr/share/fonts/truetype/dejavu 中没有找到中文字体"),
+        "{err}"
+    );
+}
+
+/// Without a serif CJK font the body falls back to the sans one, and renders.
+#[test]
+fn body_falls_back_to_sans_without_serif() {
+    let dir = out_dir().join("sans-only");
+    std::fs::create_dir_all(&dir).unwrap();
+    let sans = Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
+    let link = dir.join("NotoSansCJK-Regular.ttc");
+    if !link.exists() {
+        std::os::unix::fs::symlink(sans, &link).unwrap();
+    }
+    let renderer = Renderer::new(&[dir]).unwrap();
+    assert_eq!(renderer.fonts().body, "Noto Sans CJK SC");
+    assert_eq!(renderer.fonts().heading, "Noto Sans CJK SC");
+    let pdf = renderer
+        .render(&Document::RightsNotice(samples::rights_notice()))
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn one_renderer_serves_several_threads() {
+    fn shared<T: Send + Sync>(_: &T) {}
+    shared(&*RENDERER);
+    let handles: Vec<_> = samples::all()
+        .into_iter()
+        .map(|(name, doc)| std::thread::spawn(move || (name, RENDERER.render(&doc).map(|pdf| pdf.len()))))
+        .collect();
+    for h in handles {
+        let (name, len) = h.join().unwrap();
+        assert!(len.unwrap_or_else(|e| panic!("{name}: {e}")) > 10_000, "{name}");
+    }
+}
