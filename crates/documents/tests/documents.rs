@@ -14,10 +14,11 @@ use spotcheck_documents::*;
 static RENDERER: LazyLock<Renderer> =
     LazyLock::new(|| Renderer::new(&[Renderer::default_font_dir()]).expect("fonts-noto-cjk is installed"));
 
-/// A folder of its own for this test run's files.
+/// Where the PDFs and PNGs of the tests are left for a look: under the
+/// target directory, overwritten by the next run.
 fn out_dir() -> PathBuf {
     static DIR: LazyLock<PathBuf> = LazyLock::new(|| {
-        let dir = std::env::temp_dir().join(format!("spotcheck-documents-{}", std::process::id()));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("documents");
         std::fs::create_dir_all(&dir).unwrap();
         dir
     });
