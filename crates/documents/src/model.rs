@@ -1,0 +1,428 @@
+//! The input of the documents: plain data, one struct per 文书 and the pieces
+//! they share. Text is Chinese as it should be printed; dates and times are
+//! local (Asia/Shanghai) calendar values, already converted by the caller.
+//!
+//! Everything here is (de)serialisable, so a document can be stored, sent as
+//! JSON or kept as a test fixture. The renderer copies no field into markup:
+//! any text (with `#`, `*`, `$`, `[`, `]`, `\` …) is printed as written.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// Who issues the document and under which number; printed centred at the top
+/// (机关名称, then the title, then the 文号) and again in the 盖章 area at the
+/// bottom right (机关名称 and date).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issuer {
+    /// 执行单位 (the issuing authority), e.g. `哈尔滨市住房和城乡建设局`.
+    pub authority: String,
+    /// 文号 or 编号 of this document, e.g. `哈住建检通〔2026〕12号`; empty to print none.
+    pub doc_number: String,
+    /// 落款日期 (date of issue), printed under the authority's name in the 盖章 area.
+    pub date: NaiveDate,
+}
+
+/// The code that identifies an inspection object (检查对象) publicly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum ObjectCode {
+    /// 统一社会信用代码 of an enterprise (18 characters).
+    CreditCode(String),
+    /// 项目代码 of a construction project (投资项目统一代码).
+    ProjectCode(String),
+    /// Another code, with its printed label (e.g. 注册证书编号 of a practitioner).
+    Other {
+        /// The label, e.g. `注册证书编号`.
+        label: String,
+        /// The code itself.
+        code: String,
+    },
+}
+
+/// The inspected enterprise, project or practitioner (检查对象).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InspectionObject {
+    /// Name, e.g. `哈尔滨龙江建筑工程有限公司` or a project's name.
+    pub name: String,
+    /// Its public code (统一社会信用代码 or 项目代码).
+    pub code: ObjectCode,
+    /// Address (住所 / 项目地址), e.g. `哈尔滨市道里区友谊路 388 号`.
+    pub address: String,
+    /// 法定代表人 (or 项目负责人); `None` to leave it out.
+    pub legal_representative: Option<String>,
+}
+
+/// One 执法检查人员 of the team (检查组).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inspector {
+    /// 姓名.
+    pub name: String,
+    /// 执法证号, e.g. `23010020260015`.
+    pub cert_no: String,
+    /// Whether this member is the team's 组长 (第十七条: one per team).
+    pub leader: bool,
+}
+
+/// A person to contact, or a person present for the inspected object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// 姓名.
+    pub name: String,
+    /// 职务 (or relation to the object, e.g. `项目经理`); empty if not known.
+    pub position: String,
+    /// 联系电话; empty if not known.
+    pub phone: String,
+}
+
+/// 检查方式 (第十九条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionMethod {
+    /// 实地核查.
+    OnSite,
+    /// 书面检查.
+    Documentary,
+}
+
+/// The result of one check point (抽查内容), as in the domain's `ItemResult`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PointResult {
+    /// 符合.
+    Compliant,
+    /// 不符合.
+    Noncompliant,
+    /// 不适用.
+    NotApplicable,
+}
+
+/// One line of the checklist as checked (检查要点).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckPoint {
+    /// The 抽查事项 the point belongs to, e.g. `建筑施工企业安全生产许可检查`.
+    pub item: String,
+    /// The 抽查内容 text, e.g. `安全生产许可证是否在有效期内`.
+    pub content: String,
+    /// 符合 / 不符合 / 不适用.
+    pub result: PointResult,
+    /// 备注 (what was seen); empty for none.
+    pub note: String,
+}
+
+/// A 监管措施 taken on a finding (第二十一条), or the 移交立案建议 that follows one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Measure {
+    /// 制作现场笔录.
+    OnSiteRecord,
+    /// 初步提取证据.
+    EvidenceTaken,
+    /// 责令停止违法违规活动.
+    OrderedToStop,
+    /// 督促整改, to be done by `deadline` (整改期限).
+    Rectification {
+        /// 整改期限.
+        deadline: NaiveDate,
+    },
+    /// 移交立案建议 (handed over for a case to be opened).
+    CaseReferral,
+}
+
+/// A problem found (发现问题) with its basis and the measures taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// What was found, e.g. `3 号楼脚手架连墙件缺失……`.
+    pub description: String,
+    /// 法律依据 (law and article), e.g. `《建设工程安全生产管理条例》第二十八条`.
+    pub legal_basis: String,
+    /// Measures taken, in order.
+    pub measures: Vec<Measure>,
+}
+
+/// 检查结果 category, as published (公示) for 双随机 results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultCategory {
+    /// 未发现问题.
+    NoProblem,
+    /// 发现问题，已责令整改.
+    ProblemRectification,
+    /// 发现问题，待后续处理.
+    ProblemFollowUp,
+    /// 未发现开展本次抽查涉及的经营活动.
+    NoRelevantActivity,
+    /// 通过登记的住所（经营场所）无法联系.
+    Unreachable,
+    /// 不配合检查，情节严重.
+    Refused,
+}
+
+/// The overall result of the inspection (检查结果).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverallResult {
+    /// The published category.
+    pub category: ResultCategory,
+    /// 检查结论 in a sentence or two; empty to print the category alone.
+    pub summary: String,
+}
+
+/// Kind of an evidence file (执法全过程记录).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// 照片.
+    Photo,
+    /// 录音.
+    Audio,
+    /// 录像.
+    Video,
+    /// 书证 / 文件.
+    Document,
+}
+
+/// One evidence file, identified by its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// File name, e.g. `IMG_20260312_093512.jpg`.
+    pub file_name: String,
+    /// Photo, audio, video or document.
+    pub kind: EvidenceKind,
+    /// SHA-256 of the file, 64 hexadecimal digits.
+    pub sha256: String,
+}
+
+/// How a team member confirmed the result (签字确认, 第二十一条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfirmMethod {
+    /// 重新输入登录密码.
+    PasswordReentry,
+    /// 一次性验证码.
+    OneTimeCode,
+}
+
+/// One member's confirmation of the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    /// 姓名 of the member.
+    pub name: String,
+    /// 执法证号 of the member.
+    pub cert_no: String,
+    /// When the member confirmed (local time).
+    pub confirmed_at: NaiveDateTime,
+    /// How the member proved it was them.
+    pub method: ConfirmMethod,
+}
+
+/// 检查通知书: sent before a visit (optional; not for unannounced checks).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    /// Authority, 文号 and date of issue.
+    pub issuer: Issuer,
+    /// The object to be inspected.
+    pub object: InspectionObject,
+    /// 抽查任务 name, e.g. `2026年度建筑施工安全生产“双随机、一公开”抽查`.
+    pub task_name: String,
+    /// 检查事项 (抽查事项 names), at least one.
+    pub items: Vec<String>,
+    /// 检查方式.
+    pub method: InspectionMethod,
+    /// Planned first day of the visit.
+    pub planned_date: NaiveDate,
+    /// Planned last day if the visit spans several days; `None` for one day.
+    pub planned_until: Option<NaiveDate>,
+    /// The team (姓名, 执法证号, 组长).
+    pub team: Vec<Inspector>,
+    /// 检查依据 (law and article), one per line.
+    pub legal_basis: Vec<String>,
+    /// Materials the object should prepare; may be empty.
+    pub materials: Vec<String>,
+    /// 联系人 and 联系电话 at the authority (`position` is printed if not empty).
+    pub contact: Person,
+}
+
+/// 现场检查笔录: the record of the inspection itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteRecord {
+    /// Authority, 编号 and date.
+    pub issuer: Issuer,
+    /// 抽查任务 name.
+    pub task_name: String,
+    /// The inspected object.
+    pub object: InspectionObject,
+    /// Start of the inspection (local time).
+    pub started_at: NaiveDateTime,
+    /// End of the inspection (local time).
+    pub ended_at: NaiveDateTime,
+    /// 检查地点.
+    pub place: String,
+    /// 检查方式.
+    pub method: InspectionMethod,
+    /// The inspectors present (姓名, 执法证号); each gets a signature line.
+    pub inspectors: Vec<Inspector>,
+    /// Persons present for the object (姓名, 职务, 电话).
+    pub present: Vec<Person>,
+    /// 记录人 (one of the inspectors, usually).
+    pub recorder: String,
+    /// Every check point with its result, in order.
+    pub check_points: Vec<CheckPoint>,
+    /// Problems found; empty when none.
+    pub findings: Vec<Finding>,
+    /// 检查结果.
+    pub result: OverallResult,
+    /// Evidence files taken; empty when none.
+    pub evidence: Vec<Evidence>,
+}
+
+/// 检查结果告知书: the result as sent to the object, with its remedies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultNotice {
+    /// Authority, 文号 and date of issue.
+    pub issuer: Issuer,
+    /// The inspected object.
+    pub object: InspectionObject,
+    /// 抽查任务 name.
+    pub task_name: String,
+    /// Day of the inspection.
+    pub inspected_on: NaiveDate,
+    /// 检查方式.
+    pub method: InspectionMethod,
+    /// 检查事项 checked.
+    pub items: Vec<String>,
+    /// 检查结果.
+    pub result: OverallResult,
+    /// Problems found with measures and deadlines; empty when none.
+    pub findings: Vec<Finding>,
+    /// The team (姓名 + 执法证号).
+    pub team: Vec<Inspector>,
+    /// Each member's 签字确认 of the result.
+    pub confirmations: Vec<Confirmation>,
+    /// 核验码 printed on the notice, e.g. `K7Q2-9XPM-3D`.
+    pub verification_code: String,
+    /// Public site where the notice is verified and an 异议 filed,
+    /// e.g. `https://spotcheck.hljzjt.gov.cn/public/verify`.
+    pub public_url: String,
+    /// 联系人 and 联系电话 at the authority for 陈述、申辩.
+    pub contact: Person,
+}
+
+/// 权利告知书: the object's rights, acknowledged by its representative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RightsNotice {
+    /// Authority, 编号 and date.
+    pub issuer: Issuer,
+    /// The inspected object.
+    pub object: InspectionObject,
+    /// 抽查任务 name.
+    pub task_name: String,
+    /// The inspectors showing their 执法证件.
+    pub team: Vec<Inspector>,
+    /// 联系人 and 联系电话 at the authority (for 回避 and 异议).
+    pub contact: Person,
+    /// Public site where an 异议 can be filed.
+    pub public_url: String,
+}
+
+/// 陈述申辩笔录: what the object stated in its defence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statement {
+    /// Authority, 编号 and date.
+    pub issuer: Issuer,
+    /// The object the statement is made for.
+    pub object: InspectionObject,
+    /// 抽查任务 name.
+    pub task_name: String,
+    /// Start of the statement (local time).
+    pub started_at: NaiveDateTime,
+    /// End of the statement (local time).
+    pub ended_at: NaiveDateTime,
+    /// 地点.
+    pub place: String,
+    /// Who stated (陈述申辩人): name, position, phone.
+    pub stater: Person,
+    /// The inspectors who heard it (承办人).
+    pub inspectors: Vec<Inspector>,
+    /// 记录人.
+    pub recorder: String,
+    /// The statement as said; paragraphs separated by line breaks. Any length:
+    /// it flows over as many pages as it needs.
+    pub statement: String,
+}
+
+/// One 行政执法检查文书 to render.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "data")]
+pub enum Document {
+    /// 检查通知书.
+    Notice(Notice),
+    /// 现场检查笔录.
+    SiteRecord(SiteRecord),
+    /// 检查结果告知书.
+    ResultNotice(ResultNotice),
+    /// 权利告知书.
+    RightsNotice(RightsNotice),
+    /// 陈述申辩笔录.
+    Statement(Statement),
+}
+
+/// Which 文书 a [`Document`] is, without its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// 检查通知书.
+    Notice,
+    /// 现场检查笔录.
+    SiteRecord,
+    /// 检查结果告知书.
+    ResultNotice,
+    /// 权利告知书.
+    RightsNotice,
+    /// 陈述申辩笔录.
+    Statement,
+}
+
+impl DocumentKind {
+    /// Every kind, in the order of an inspection.
+    pub const ALL: [DocumentKind; 5] = [
+        DocumentKind::Notice,
+        DocumentKind::RightsNotice,
+        DocumentKind::SiteRecord,
+        DocumentKind::Statement,
+        DocumentKind::ResultNotice,
+    ];
+
+    /// The printed title, e.g. `现场检查笔录`.
+    pub fn title(self) -> &'static str {
+        match self {
+            DocumentKind::Notice => "检查通知书",
+            DocumentKind::SiteRecord => "现场检查笔录",
+            DocumentKind::ResultNotice => "检查结果告知书",
+            DocumentKind::RightsNotice => "权利告知书",
+            DocumentKind::Statement => "陈述申辩笔录",
+        }
+    }
+}
+
+impl Document {
+    /// Which 文书 this is.
+    pub fn kind(&self) -> DocumentKind {
+        match self {
+            Document::Notice(_) => DocumentKind::Notice,
+            Document::SiteRecord(_) => DocumentKind::SiteRecord,
+            Document::ResultNotice(_) => DocumentKind::ResultNotice,
+            Document::RightsNotice(_) => DocumentKind::RightsNotice,
+            Document::Statement(_) => DocumentKind::Statement,
+        }
+    }
+
+    /// Authority, number and date of the document.
+    pub fn issuer(&self) -> &Issuer {
+        match self {
+            Document::Notice(d) => &d.issuer,
+            Document::SiteRecord(d) => &d.issuer,
+            Document::ResultNotice(d) => &d.issuer,
+            Document::RightsNotice(d) => &d.issuer,
+            Document::Statement(d) => &d.issuer,
+        }
+    }
+}
