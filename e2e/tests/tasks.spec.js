@@ -117,7 +117,7 @@ test('联合抽查：邀请其他部门参加，并设定分层抽查比例', as
   await page.locator('#item1').getByLabel('C类的抽查比例').fill(a);
   await page.locator('#item1').getByRole('button', { name: '保存比例' }).click();
   await expect(page.locator('.notice.ok')).toContainText('已设定分层抽查比例');
-  const ratios = page.locator('#item1 table.list tbody tr td:nth-child(2)');
+  const ratios = page.locator('#item1 table.list').first().locator('tbody tr td:nth-child(2)');
   const shown = (await ratios.allTextContents()).map((t) => t.trim()).filter((t) => t);
   expect(shown.length).toBeGreaterThan(0);
   for (const r of shown) expect(r).toBe(a);
