@@ -420,6 +420,9 @@ pub struct NewTaskObject {
 /// them one value at a time through the driver cost ≈ 50 µs a row. Every value
 /// is an integer or a code from the directory; text is quoted all the same.
 pub async fn insert_objects(db: &impl ConnectionTrait, rows: Vec<NewTaskObject>) -> Result<(), StoreError> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        return insert_objects_pg(db, &rows).await;
+    }
     fn text(s: &str) -> String {
         format!("'{}'", s.replace('\'', "''"))
     }
@@ -448,6 +451,44 @@ pub async fn insert_objects(db: &impl ConnectionTrait, rows: Vec<NewTaskObject>)
             "INSERT INTO task_objects (task_id, task_item_id, object_id, object_kind, object_code, stratum, \
              position, executing_department_id, year, random) VALUES {}",
             values.join(", ")
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// PostgreSQL: the drawn objects as ten arrays bound to one statement per
+/// 20,000 rows (`INSERT … SELECT FROM unnest(…)`). A thousand-row VALUES list
+/// costs PostgreSQL ≈ 47 µs a row to parse and plan (13.8 s for 295,270 rows);
+/// arrays bound as parameters are neither parsed nor quoted.
+async fn insert_objects_pg(db: &impl ConnectionTrait, rows: &[NewTaskObject]) -> Result<(), StoreError> {
+    use sea_orm::sea_query::{ArrayType, Value};
+    fn array<T>(ty: ArrayType, rows: &[NewTaskObject], f: impl Fn(&NewTaskObject) -> T) -> Value
+    where
+        T: Into<Value>,
+    {
+        Value::Array(ty, Some(Box::new(rows.iter().map(|o| f(o).into()).collect())))
+    }
+    for chunk in rows.chunks(20_000) {
+        let values = vec![
+            array(ArrayType::BigInt, chunk, |o| o.task_id),
+            array(ArrayType::BigInt, chunk, |o| o.task_item_id),
+            array(ArrayType::BigInt, chunk, |o| o.object_id),
+            array(ArrayType::String, chunk, |o| o.object_kind.clone()),
+            array(ArrayType::String, chunk, |o| o.object_code.clone()),
+            array(ArrayType::String, chunk, |o| o.stratum.clone()),
+            array(ArrayType::Int, chunk, |o| o.position),
+            array(ArrayType::BigInt, chunk, |o| o.executing_department_id),
+            array(ArrayType::Int, chunk, |o| o.year),
+            array(ArrayType::Bool, chunk, |o| o.random),
+        ];
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "INSERT INTO task_objects (task_id, task_item_id, object_id, object_kind, object_code, stratum, \
+             position, executing_department_id, year, random) \
+             SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], \
+             $7::integer[], $8::bigint[], $9::integer[], $10::boolean[])",
+            values,
         ))
         .await?;
     }
