@@ -11,7 +11,6 @@ use crate::crypto::Sealer;
 use crate::objects::{inspector_data, object_data};
 use crate::{Actor, App, AppError};
 use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::FutureExt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use spotcheck_domain::audit::AuditAction;
@@ -25,7 +24,6 @@ use spotcheck_store::objects::{self, ObjectData, Source};
 use spotcheck_store::{ConnectionTrait, DatabaseTransaction, StoreError};
 use std::collections::HashMap;
 use std::io::Read;
-use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use utoipa::ToSchema;
 
@@ -602,37 +600,17 @@ impl App {
             self.sealer().clone(),
         );
         let tx = self.store().begin().await.map_err(AppError::from)?;
-        // Every way out of the saving — done, a failure, a panic of the reader
-        // thread or of this task — passes the one reset of the page cache
-        // below, so the connection never goes back to the pool widened.
-        let outcome = match spotcheck_store::import_cache(&tx, true).await {
-            Ok(()) => {
-                AssertUnwindSafe(self.save_rows(&tx, actor, dept, job_id, req, rx, worker))
-                    .catch_unwind()
-                    .await
-            }
-            Err(e) => Ok(Err(e.into())),
-        };
-        let restored = spotcheck_store::import_cache(&tx, false).await;
-        let rollback = |tx: DatabaseTransaction| async move {
-            tx.rollback().await.map_err(|e| AppError::from(StoreError::from(e)))
-        };
-        match outcome {
-            Ok(Ok(saved)) => {
-                if let Err(e) = restored {
-                    rollback(tx).await?;
-                    return Err(e.into());
-                }
+        // One way out: commit what was saved, or roll all of it back. (A panic
+        // here drops the transaction, which rolls back too; the connection
+        // carries no setting of the import's own.)
+        match self.save_rows(&tx, actor, dept, job_id, req, rx, worker).await {
+            Ok(saved) => {
                 tx.commit().await.map_err(|e| AppError::from(StoreError::from(e)))?;
                 Ok(saved)
             }
-            Ok(Err(failure)) => {
-                rollback(tx).await?;
+            Err(failure) => {
+                tx.rollback().await.map_err(|e| AppError::from(StoreError::from(e)))?;
                 Err(failure)
-            }
-            Err(panic) => {
-                let _ = rollback(tx).await;
-                std::panic::resume_unwind(panic)
             }
         }
     }

@@ -43,25 +43,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// SQLite's page cache per connection, in KiB (negative: a size, not pages).
+/// An import uses it too: a 128 MB cache for the importing connection cost
+/// ≈ 100 MB more memory at 1,000,000 rows for no less CPU (performance.md,
+/// 名录导入), and was dropped.
 const CACHE_SIZE: &str = "-32768";
-/// The page cache of a connection while it runs an import: a large import is
-/// one transaction, and once its indexes outgrow the cache (the code and the
-/// department + kind + code take codes in random order) SQLite spills pages
-/// to the WAL and reads them back mid-transaction. A fixed cap: the cache
-/// only grows to it, never with the file beyond it.
-const IMPORT_CACHE_SIZE: &str = "-131072";
-
-/// Widens (`true`) or restores (`false`) the page cache of the SQLite
-/// connection running transaction `tx`; nothing on PostgreSQL. An import
-/// calls it after `begin` and again before it commits or rolls back, so the
-/// connection goes back to the pool as it came.
-pub async fn import_cache(tx: &impl ConnectionTrait, wide: bool) -> Result<(), StoreError> {
-    if tx.get_database_backend() == DbBackend::Sqlite {
-        let size = if wide { IMPORT_CACHE_SIZE } else { CACHE_SIZE };
-        tx.execute_unprepared(&format!("PRAGMA cache_size = {size}")).await?;
-    }
-    Ok(())
-}
 
 /// Where the data lives.
 #[derive(Clone, Debug)]
@@ -119,7 +104,7 @@ impl Store {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(15))
                     // 32 MB of page cache per connection (SQLite's default is
-                    // 2 MB); an import widens its own, see `import_cache`.
+                    // 2 MB), imports included.
                     .pragma("cache_size", CACHE_SIZE)
                     .pragma("temp_store", "memory");
                 let pool = SqlitePoolOptions::new()
