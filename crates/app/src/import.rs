@@ -387,8 +387,6 @@ async fn first_occurrences(
                 r.row_no
             });
         }
-        // In key order, the register's index takes them on neighbouring pages.
-        keys.sort_unstable();
         let earlier = imports::register_keys(tx, &keys).await?;
         rows.iter()
             .map(|r| {

@@ -222,23 +222,58 @@ pub async fn fail_abandoned(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Re
 /// commit (a rollback takes it away too): the connection's temporary tables
 /// would be held in memory (`temp_store = memory`). On PostgreSQL it is a
 /// temporary table of the session, dropped at the end of the transaction.
+///
+/// Its primary key is a 64-bit hash of the key ([`key_hash`]): on SQLite the
+/// table's rowid, a B-tree of integers, cheaper to search and to insert into
+/// in random order than one of texts. The key itself is kept beside the hash
+/// and compared on every hash hit, so that two keys with the same hash are
+/// never taken for a repeated key: the later of them goes to a second
+/// register keyed by the text ([`KEY_OVERFLOW`], empty in practice).
 const KEY_REGISTER: &str = "import_keys";
+/// Keys whose hash an other key in [`KEY_REGISTER`] holds already.
+///
+/// Neither table has a NOT NULL column (the values are never null): on
+/// SQLite a multi-row INSERT that may abort on a NOT NULL check keeps a
+/// statement journal, a copy of every page it touches; with only the
+/// primary key's conflict, which `ON CONFLICT DO NOTHING` handles, it needs
+/// none.
+const KEY_OVERFLOW: &str = "import_keys_more";
+
+/// The register's hash of a key: SipHash-1-3 with fixed keys (the standard
+/// library's `DefaultHasher::new()`), the same within one process, which is
+/// all the register needs (it lives for one transaction).
+pub fn key_hash(key: &str) -> i64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish() as i64
+}
 
 /// Creates the key register inside the import's transaction `tx`.
 pub async fn open_key_register(tx: &impl ConnectionTrait) -> Result<(), StoreError> {
-    let sql = match tx.get_database_backend() {
-        DbBackend::Postgres => format!(
-            "CREATE TEMPORARY TABLE {KEY_REGISTER} (key_code TEXT PRIMARY KEY, row_no BIGINT NOT NULL) ON COMMIT DROP"
-        ),
-        _ => format!("CREATE TABLE {KEY_REGISTER} (key_code TEXT PRIMARY KEY, row_no BIGINT NOT NULL) WITHOUT ROWID"),
+    let sqls = match tx.get_database_backend() {
+        DbBackend::Postgres => [
+            format!(
+                "CREATE TEMPORARY TABLE {KEY_REGISTER} \
+                 (h BIGINT PRIMARY KEY, row_no BIGINT, key_code TEXT) ON COMMIT DROP"
+            ),
+            format!("CREATE TEMPORARY TABLE {KEY_OVERFLOW} (key_code TEXT PRIMARY KEY, row_no BIGINT) ON COMMIT DROP"),
+        ],
+        _ => [
+            format!("CREATE TABLE {KEY_REGISTER} (h INTEGER PRIMARY KEY, row_no INTEGER, key_code TEXT)"),
+            format!("CREATE TABLE {KEY_OVERFLOW} (key_code TEXT PRIMARY KEY, row_no INTEGER) WITHOUT ROWID"),
+        ],
     };
-    tx.execute_unprepared(&sql).await?;
+    for sql in sqls {
+        tx.execute_unprepared(&sql).await?;
+    }
     Ok(())
 }
 
 /// Drops the key register; call it before the commit.
 pub async fn close_key_register(tx: &impl ConnectionTrait) -> Result<(), StoreError> {
     tx.execute_unprepared(&format!("DROP TABLE {KEY_REGISTER}")).await?;
+    tx.execute_unprepared(&format!("DROP TABLE {KEY_OVERFLOW}")).await?;
     Ok(())
 }
 
@@ -249,26 +284,86 @@ pub async fn register_keys(
     tx: &impl ConnectionTrait,
     keys: &[(&str, u32)],
 ) -> Result<HashMap<String, u32>, StoreError> {
+    register_keys_hashed(tx, keys, key_hash).await
+}
+
+/// [`register_keys`] with the hash function given: tests pass one that
+/// collides.
+#[doc(hidden)]
+pub async fn register_keys_hashed(
+    tx: &impl ConnectionTrait,
+    keys: &[(&str, u32)],
+    hash: fn(&str) -> i64,
+) -> Result<HashMap<String, u32>, StoreError> {
+    let mut hashed: Vec<(i64, &str, u32)> = keys.iter().map(|&(k, row)| (hash(k), k, row)).collect();
+    // In hash order, the register's B-tree takes them on neighbouring pages.
+    hashed.sort_unstable();
     let mut earlier = HashMap::new();
-    // Two values a key: far below SQLite's 32,766 and PostgreSQL's 65,535.
-    for chunk in keys.chunks(5000) {
+    let mut collided: Vec<(&str, u32)> = Vec::new();
+    // Three values a key: far below SQLite's 32,766 and PostgreSQL's 65,535.
+    for chunk in hashed.chunks(5000) {
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new(KEY_REGISTER))
-            .columns([Alias::new("key_code"), Alias::new("row_no")])
-            .on_conflict(OnConflict::column(Alias::new("key_code")).do_nothing().to_owned());
-        for (key, row) in chunk {
-            insert.values_panic([(*key).into(), i64::from(*row).into()]);
+            .columns([Alias::new("h"), Alias::new("row_no"), Alias::new("key_code")])
+            .on_conflict(OnConflict::column(Alias::new("h")).do_nothing().to_owned());
+        for (h, key, row) in chunk {
+            insert.values_panic([(*h).into(), i64::from(*row).into(), (*key).into()]);
         }
         // Usually every key is new, and that is all there is to it.
         if tx.execute(&insert).await?.rows_affected() == chunk.len() as u64 {
             continue;
         }
-        // Some were there before: the register holds them with an earlier
-        // row, the others with the row of this batch.
+        // Some hashes were there before (or twice in this chunk): the register
+        // holds each with the key and row that entered it first.
+        let select = Query::select()
+            .columns([Alias::new("h"), Alias::new("row_no"), Alias::new("key_code")])
+            .from(Alias::new(KEY_REGISTER))
+            .and_where(Expr::col(Alias::new("h")).is_in(chunk.iter().map(|(h, _, _)| *h)))
+            .to_owned();
+        let mut held: HashMap<i64, (String, u32)> = HashMap::new();
+        for r in tx.query_all(&select).await? {
+            let h: i64 = r.try_get("", "h")?;
+            let key: String = r.try_get("", "key_code")?;
+            let row = r.try_get::<i64>("", "row_no")? as u32;
+            held.insert(h, (key, row));
+        }
+        for &(h, key, row) in chunk {
+            match held.get(&h) {
+                // This row entered it just now.
+                Some((k, r)) if k == key && *r == row => {}
+                Some((k, r)) if k == key => {
+                    earlier.insert(key.to_string(), *r);
+                }
+                // An other key with the same hash: compare texts instead.
+                _ => collided.push((key, row)),
+            }
+        }
+    }
+    if !collided.is_empty() {
+        earlier.extend(register_texts(tx, &collided).await?);
+    }
+    Ok(earlier)
+}
+
+/// The register by text, for keys whose hash an other key holds.
+async fn register_texts(tx: &impl ConnectionTrait, keys: &[(&str, u32)]) -> Result<HashMap<String, u32>, StoreError> {
+    let mut earlier = HashMap::new();
+    for chunk in keys.chunks(5000) {
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(KEY_OVERFLOW))
+            .columns([Alias::new("key_code"), Alias::new("row_no")])
+            .on_conflict(OnConflict::column(Alias::new("key_code")).do_nothing().to_owned());
+        for (key, row) in chunk {
+            insert.values_panic([(*key).into(), i64::from(*row).into()]);
+        }
+        if tx.execute(&insert).await?.rows_affected() == chunk.len() as u64 {
+            continue;
+        }
         let select = Query::select()
             .columns([Alias::new("key_code"), Alias::new("row_no")])
-            .from(Alias::new(KEY_REGISTER))
+            .from(Alias::new(KEY_OVERFLOW))
             .and_where(Expr::col(Alias::new("key_code")).is_in(chunk.iter().map(|(k, _)| *k)))
             .to_owned();
         let here: HashMap<&str, u32> = chunk.iter().copied().collect();
