@@ -799,6 +799,26 @@ impl App {
         })
     }
 
+    /// A draft task the actor runs (the initiating department's operator):
+    /// what every step before the list is locked needs. `doing` names the step.
+    async fn draft_task_run_by(
+        &self,
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        id: i64,
+        doing: &str,
+    ) -> Result<TaskRow, AppError> {
+        let t = self.task_for(db, actor, id).await?;
+        if !Self::runs_task(actor, &t) {
+            return Err(AppError::Forbidden(format!("只有发起部门的管理员可以{doing}")));
+        }
+        let status = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Draft);
+        if status != TaskStatus::Draft {
+            return Err(AppError::Conflict(format!("任务{}，不能再{doing}", status.label())));
+        }
+        Ok(t)
+    }
+
     /// Sets item `position`'s ratio per risk stratum before its draw is
     /// locked: never 0 %, never above the item's ceiling (第八条), never lower
     /// for a higher risk (第十四条). Returns the eligibility with the new quotas.
@@ -810,17 +830,7 @@ impl App {
         input: &RatiosInput,
     ) -> Result<EligibilityView, AppError> {
         let db = self.store().conn();
-        let t = self.task_for(db, actor, id).await?;
-        if !Self::runs_task(actor, &t) {
-            return Err(AppError::Forbidden("只有发起部门的管理员可以设定抽查比例".into()));
-        }
-        let status = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Draft);
-        if status != TaskStatus::Draft {
-            return Err(AppError::Conflict(format!(
-                "任务{}，不能再调整抽查比例",
-                status.label()
-            )));
-        }
+        let t = self.draft_task_run_by(db, actor, id, "调整抽查比例").await?;
         let rows = tasks::items(db, t.id).await?;
         let item = Self::item_at(&rows, position)?;
         let locked = || {
@@ -906,14 +916,7 @@ impl App {
         input: &LockInput,
     ) -> Result<DrawView, AppError> {
         let db = self.store().conn();
-        let t = self.task_for(db, actor, id).await?;
-        if !Self::runs_task(actor, &t) {
-            return Err(AppError::Forbidden("只有发起部门的管理员可以锁定抽取".into()));
-        }
-        let status = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Draft);
-        if status != TaskStatus::Draft {
-            return Err(AppError::Conflict(format!("任务{}，不能再锁定抽取", status.label())));
-        }
+        let t = self.draft_task_run_by(db, actor, id, "锁定抽取").await?;
         let rows = tasks::items(db, t.id).await?;
         let item = Self::item_at(&rows, position)?;
         if item.draw_id.is_some() {

@@ -101,6 +101,19 @@ pub(crate) async fn new_task(t: &TestApp, token: &str, entry: i64, name: &str) -
     task["task"]["id"].as_i64().unwrap()
 }
 
+/// Where the task form redirected to after creating a task, and the task's id.
+fn created_task(r: &reqwest::Response) -> (String, i64) {
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let id = location
+        .trim_start_matches("/tasks/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (location, id)
+}
+
 async fn draws_list(t: &TestApp) -> Value {
     t.public_json("/public/draws.json").await
 }
@@ -473,14 +486,7 @@ async fn the_task_pages_run_a_draw_from_plan_to_dispatch(db: &TestDb) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let location = r.headers()["location"].to_str().unwrap().to_string();
-    let id: i64 = location
-        .trim_start_matches("/tasks/")
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (location, id) = created_task(&r);
     let html = b.get(&location).await.text().await.unwrap();
     assert!(
         html.contains("可抽取对象（尚未提交）") && html.contains("锁定抽取"),
@@ -728,14 +734,7 @@ async fn a_joint_task_is_started_from_the_page_form(db: &TestDb) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let location = r.headers()["location"].to_str().unwrap().to_string();
-    let id: i64 = location
-        .trim_start_matches("/tasks/")
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let (_, id) = created_task(&r);
     let token = t.token("hrb_admin").await;
     let (_, task) = t.get(&token, &format!("/api/v1/tasks/{id}")).await;
     assert_eq!(task["task"]["kind"]["code"], "joint", "{task}");
