@@ -139,29 +139,11 @@ pub struct Finding {
     pub measures: Vec<Measure>,
 }
 
-/// 检查结果 category, as published (公示) for 双随机 results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResultCategory {
-    /// 未发现问题.
-    NoProblem,
-    /// 发现问题，已责令整改.
-    ProblemRectification,
-    /// 发现问题，待后续处理.
-    ProblemFollowUp,
-    /// 未发现开展本次抽查涉及的经营活动.
-    NoRelevantActivity,
-    /// 通过登记的住所（经营场所）无法联系.
-    Unreachable,
-    /// 不配合检查，情节严重.
-    Refused,
-}
-
 /// The overall result of the inspection (检查结果).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OverallResult {
-    /// The published category.
-    pub category: ResultCategory,
+    /// The 检查结果 category as configured (e.g. `未发现问题`, `发现问题已责令改正`).
+    pub category: String,
     /// 检查结论 in a sentence or two; empty to print the category alone.
     pub summary: String,
 }

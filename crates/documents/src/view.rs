@@ -176,19 +176,8 @@ fn findings(f: &[Finding]) -> Value {
         .collect()
 }
 
-fn result_category(c: ResultCategory) -> &'static str {
-    match c {
-        ResultCategory::NoProblem => "未发现问题",
-        ResultCategory::ProblemRectification => "发现问题，已责令整改",
-        ResultCategory::ProblemFollowUp => "发现问题，待后续处理",
-        ResultCategory::NoRelevantActivity => "未发现开展本次抽查涉及的经营活动",
-        ResultCategory::Unreachable => "通过登记的住所（经营场所）无法联系",
-        ResultCategory::Refused => "不配合检查，情节严重",
-    }
-}
-
 fn result(r: &OverallResult) -> Value {
-    json!({ "category": result_category(r.category), "summary": r.summary.trim() })
+    json!({ "category": r.category.trim(), "summary": r.summary.trim() })
 }
 
 fn evidence_kind(k: EvidenceKind) -> &'static str {

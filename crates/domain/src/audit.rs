@@ -72,10 +72,20 @@ pub enum AuditAction {
     InspectorReplaced,
     OutsideInspectionRecorded,
     OutsideInspectionVoided,
+    TaskInspectionStarted,
+    TaskResultsEntered,
+    InspectionPlanRecorded,
+    InspectionSaved,
+    InspectionClosed,
+    InspectionReopened,
+    InspectionConfirmed,
+    StatementRecorded,
+    EvidenceUploaded,
+    ResultCategorySaved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 60] = [
+    pub const ALL: [AuditAction; 70] = [
         AuditAction::SystemInitialized,
         AuditAction::DemoLoaded,
         AuditAction::Login,
@@ -136,6 +146,16 @@ impl AuditAction {
         AuditAction::InspectorReplaced,
         AuditAction::OutsideInspectionRecorded,
         AuditAction::OutsideInspectionVoided,
+        AuditAction::TaskInspectionStarted,
+        AuditAction::TaskResultsEntered,
+        AuditAction::InspectionPlanRecorded,
+        AuditAction::InspectionSaved,
+        AuditAction::InspectionClosed,
+        AuditAction::InspectionReopened,
+        AuditAction::InspectionConfirmed,
+        AuditAction::StatementRecorded,
+        AuditAction::EvidenceUploaded,
+        AuditAction::ResultCategorySaved,
     ];
 
     pub fn code(self) -> &'static str {
@@ -201,6 +221,16 @@ impl AuditAction {
             InspectorReplaced => "replacement.done",
             OutsideInspectionRecorded => "outside.recorded",
             OutsideInspectionVoided => "outside.voided",
+            TaskInspectionStarted => "task.inspection_started",
+            TaskResultsEntered => "task.results_entered",
+            InspectionPlanRecorded => "inspection.plan_recorded",
+            InspectionSaved => "inspection.saved",
+            InspectionClosed => "inspection.closed",
+            InspectionReopened => "inspection.reopened",
+            InspectionConfirmed => "inspection.confirmed",
+            StatementRecorded => "inspection.statement_recorded",
+            EvidenceUploaded => "evidence.uploaded",
+            ResultCategorySaved => "result_category.saved",
         }
     }
 
@@ -267,6 +297,16 @@ impl AuditAction {
             InspectorReplaced => "完成检查人员调整更换",
             OutsideInspectionRecorded => "登记不适用双随机的检查",
             OutsideInspectionVoided => "作废不适用双随机的检查记录",
+            TaskInspectionStarted => "任务开始检查",
+            TaskResultsEntered => "任务检查结果全部确认",
+            InspectionPlanRecorded => "记录检查工作方案",
+            InspectionSaved => "保存检查记录",
+            InspectionClosed => "提交检查结果待全组签字确认",
+            InspectionReopened => "退回修改检查记录",
+            InspectionConfirmed => "签字确认检查结果",
+            StatementRecorded => "记录权利告知和陈述申辩",
+            EvidenceUploaded => "上传执法证据文件",
+            ResultCategorySaved => "维护检查结果类别",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod division;
 pub mod eligibility;
 pub mod id_number;
+pub mod inspection;
 pub mod item;
 pub mod jurisdiction;
 pub mod lockout;

@@ -13,6 +13,7 @@ pub mod departments;
 mod entity;
 mod error;
 pub mod imports;
+pub mod inspections;
 pub mod inspectors;
 pub mod items;
 pub mod messages;

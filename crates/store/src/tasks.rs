@@ -583,3 +583,15 @@ pub async fn draws_per_code(
     }
     Ok(out)
 }
+
+/// The task items that drew `object_id` in a task.
+pub async fn items_drawing(db: &impl ConnectionTrait, task_id: i64, object_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(task_object::Entity::find()
+        .select_only()
+        .column(task_object::Column::TaskItemId)
+        .filter(task_object::Column::TaskId.eq(task_id))
+        .filter(task_object::Column::ObjectId.eq(object_id))
+        .into_tuple()
+        .all(db)
+        .await?)
+}

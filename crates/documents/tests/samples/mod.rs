@@ -86,7 +86,7 @@ pub fn finding() -> Finding {
 
 pub fn result() -> OverallResult {
     OverallResult {
-        category: ResultCategory::ProblemRectification,
+        category: "发现问题已责令改正".into(),
         summary: "检查5项要点，符合3项、不符合1项、不适用1项。".into(),
     }
 }

@@ -15,6 +15,7 @@ mod m20261128_000007_tasks;
 mod m20261128_000008_teams;
 mod m20261128_000009_outside_inspections;
 mod m20261129_000010_task_object_paging;
+mod m20261130_000011_inspections;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_teams::Migration),
             Box::new(m20261128_000009_outside_inspections::Migration),
             Box::new(m20261129_000010_task_object_paging::Migration),
+            Box::new(m20261130_000011_inspections::Migration),
         ]
     }
 }
