@@ -91,7 +91,7 @@ impl App {
 
     /// Checks a TOTP code against the user's confirmed or pending secret and
     /// consumes its time step.
-    async fn check_totp(&self, user: &UserRow, code: &str) -> Result<bool, AppError> {
+    pub(crate) async fn check_totp(&self, user: &UserRow, code: &str) -> Result<bool, AppError> {
         let Some(sealed) = &user.totp_secret_sealed else {
             return Ok(false);
         };

@@ -371,7 +371,7 @@ impl App {
                 &crate::tasks::NewTaskInput {
                     name: "2026年冬季建筑施工安全生产许可证动态核查".into(),
                     kind: "double_random".into(),
-                    window_start: "2026-12-01".into(),
+                    window_start: "2026-11-16".into(),
                     window_end: "2026-12-25".into(),
                     team_size: Some(2),
                     plan_entry_ids: vec![harbin_entries[0]],
@@ -393,7 +393,7 @@ impl App {
                 &crate::tasks::NewTaskInput {
                     name: "2026年房屋建筑工程质量安全联合抽查".into(),
                     kind: "joint".into(),
-                    window_start: "2026-12-07".into(),
+                    window_start: "2026-11-23".into(),
                     window_end: "2026-12-28".into(),
                     team_size: Some(3),
                     plan_entry_ids: vec![harbin_entries[1]],

@@ -15,11 +15,14 @@ mod demo_items;
 mod demo_outside;
 mod demo_plans;
 pub mod departments;
+pub mod documents;
 pub mod draws;
 pub mod error;
+pub mod evidence;
 pub mod home;
 pub mod import;
 pub mod init;
+pub mod inspections;
 pub mod inspectors;
 pub mod items;
 pub mod messages;
@@ -58,6 +61,10 @@ struct Inner {
     sealer: Sealer,
     clock: Clock,
     running_imports: import::RunningImports,
+    /// Where evidence files go; `None` until [`App::with_evidence`].
+    evidence: Option<spotcheck_evidence::EvidenceStore>,
+    /// The PDF renderer, made on first use (or the reason it cannot be).
+    renderer: std::sync::OnceLock<Result<Arc<spotcheck_documents::Renderer>, String>>,
 }
 
 impl App {
@@ -73,8 +80,18 @@ impl App {
                 sealer,
                 clock,
                 running_imports: Default::default(),
+                evidence: None,
+                renderer: Default::default(),
             }),
         }
+    }
+
+    /// The evidence store to use. Called once, right after construction.
+    pub fn with_evidence(mut self, store: spotcheck_evidence::EvidenceStore) -> Self {
+        Arc::get_mut(&mut self.inner)
+            .expect("with_evidence is called before the app is shared")
+            .evidence = Some(store);
+        self
     }
 
     pub fn store(&self) -> &Store {

@@ -198,6 +198,16 @@ impl App {
             }
             t
         };
+        // The members who sign are the team of the result: once the leader has
+        // submitted it for sign-off, the team no longer changes.
+        if spotcheck_store::inspections::by_team(db, team.id)
+            .await?
+            .is_some_and(|i| i.status != "draft")
+        {
+            return Err(AppError::Conflict(
+                "该检查组的检查结果已提交签字确认，不能再调整检查组成员".into(),
+            ));
+        }
         let reason = ReplacementReason::parse(input.reason.trim()).map_err(|_| {
             AppError::invalid(
                 "reason",

@@ -3,6 +3,7 @@
 use crate::outbound::OutboundSettings;
 use spotcheck_domain::lockout::LockoutPolicy;
 use spotcheck_domain::password::PasswordPolicy;
+use std::path::PathBuf;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -18,6 +19,8 @@ pub struct Settings {
     pub platform_name: String,
     /// The optional SMS / e-mail channel that also carries 站内消息.
     pub outbound: OutboundSettings,
+    /// Where the PDF documents take their fonts (a CJK font must be among them).
+    pub font_dirs: Vec<PathBuf>,
 }
 
 impl Default for Settings {
@@ -30,6 +33,7 @@ impl Default for Settings {
             totp_issuer: "黑龙江住建双随机".to_string(),
             platform_name: "黑龙江省住建系统“双随机、一公开”监管平台".to_string(),
             outbound: OutboundSettings::default(),
+            font_dirs: vec![PathBuf::from(spotcheck_documents::DEFAULT_FONT_DIR)],
         }
     }
 }

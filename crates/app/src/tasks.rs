@@ -683,11 +683,14 @@ impl App {
         let rows = population::facts(db, dept.id, &item_kinds).await?;
         let year = t.window_start.year();
         let drawn = tasks::draws_per_code(db, v.spec.object_kind.code(), year, t.id).await?;
-        // 第十二条: found compliant for this item this year. Inspections outside
-        // double-random (第三条) count; the results of double-random
-        // inspections join them once results are entered (issue 6).
-        let compliant =
+        // 第十二条: found compliant for this item this year, by an inspection
+        // outside double-random (第三条) or by a double-random inspection whose
+        // team has confirmed its result.
+        let mut compliant =
             spotcheck_store::outside::compliant_item_codes(db, v.item_id, v.spec.object_kind.code(), year).await?;
+        compliant.extend(
+            spotcheck_store::inspections::compliant_item_codes(db, v.item_id, v.spec.object_kind.code(), year).await?,
+        );
         let own_division = DivisionCode::parse(&dept.division_code).map_err(AppError::Internal)?;
         let in_jurisdiction = move |d: &DivisionCode| own_division.contains(d);
         let ctx = ItemContext {

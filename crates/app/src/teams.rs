@@ -184,6 +184,8 @@ pub struct StaffingView {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct AssignmentView {
     pub member_id: i64,
+    /// The team, whose inspection page the inspector opens.
+    pub team_id: i64,
     pub task_id: i64,
     pub task_code: String,
     pub task_name: String,
@@ -962,6 +964,7 @@ impl App {
                 .unwrap_or_default();
             out.push(AssignmentView {
                 member_id: m.id,
+                team_id: team.id,
                 task_id: t.id,
                 task_code: t.code.clone(),
                 task_name: t.name.clone(),

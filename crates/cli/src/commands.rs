@@ -10,6 +10,7 @@ use spotcheck_domain::directory::ListKind;
 use spotcheck_domain::lockout::LockoutPolicy;
 use spotcheck_domain::password::PasswordPolicy;
 use spotcheck_domain::role::Role;
+use spotcheck_evidence::{EvidenceConfig, EvidenceStore, S3Config};
 use std::process::ExitCode;
 use tokio::io::AsyncReadExt;
 
@@ -38,12 +39,37 @@ impl DataArgs {
         Ok(())
     }
 
-    /// Opens (creating and migrating) the database and the platform key.
-    async fn open(&self, settings: Settings) -> Result<App, String> {
+    /// Where evidence files go: the S3-compatible store when configured, else
+    /// `<data dir>/evidence`.
+    fn evidence(&self) -> Result<EvidenceStore, String> {
+        let mut config = match self
+            .evidence_s3_endpoint
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+        {
+            Some(endpoint) => EvidenceConfig::s3(S3Config {
+                endpoint: endpoint.to_string(),
+                region: self.evidence_s3_region.clone(),
+                bucket: self.evidence_s3_bucket.clone(),
+                access_key_id: self.evidence_s3_access_key_id.clone(),
+                secret_access_key: self.evidence_s3_secret_access_key.clone(),
+                path_style: true,
+                copy_if_not_exists: "multipart".into(),
+            }),
+            None => EvidenceConfig::local(&self.data_dir),
+        };
+        config.max_file_size = self.evidence_max_mb.saturating_mul(1024 * 1024);
+        EvidenceStore::open(&config).map_err(|e| e.to_string())
+    }
+
+    /// Opens (creating and migrating) the database, the platform key and the evidence store.
+    async fn open(&self, mut settings: Settings) -> Result<App, String> {
         self.check_url()?;
         let store = Store::open(&self.target()).await.map_err(|e| e.to_string())?;
         let sealer = Sealer::load_or_create(&self.key_path()).map_err(|e| e.to_string())?;
-        Ok(App::new(store, settings, sealer))
+        settings.font_dirs = self.font_dirs.clone();
+        Ok(App::new(store, settings, sealer).with_evidence(self.evidence()?))
     }
 
     /// Opens an existing database without creating anything.

@@ -36,6 +36,37 @@ struct DataArgs {
     /// 平台密钥文件（加密身份证号、动态口令密钥）；默认为 <数据目录>/secret.key。多台服务器须使用同一密钥
     #[arg(long, env = "SPOTCHECK_KEY_FILE")]
     key_file: Option<PathBuf>,
+    /// 证据文件存放的 S3 兼容对象存储地址（http(s)://…）；不填则存放在 <数据目录>/evidence。多台服务器须使用对象存储
+    #[arg(long, env = "SPOTCHECK_EVIDENCE_S3_ENDPOINT")]
+    evidence_s3_endpoint: Option<String>,
+    /// 对象存储的存储桶
+    #[arg(long, env = "SPOTCHECK_EVIDENCE_S3_BUCKET", default_value = "spotcheck-evidence")]
+    evidence_s3_bucket: String,
+    /// 对象存储的区域
+    #[arg(long, env = "SPOTCHECK_EVIDENCE_S3_REGION", default_value = "us-east-1")]
+    evidence_s3_region: String,
+    /// 对象存储的访问密钥 ID
+    #[arg(long, env = "SPOTCHECK_EVIDENCE_S3_ACCESS_KEY_ID", default_value = "")]
+    evidence_s3_access_key_id: String,
+    /// 对象存储的访问密钥
+    #[arg(
+        long,
+        env = "SPOTCHECK_EVIDENCE_S3_SECRET_ACCESS_KEY",
+        default_value = "",
+        hide_env_values = true
+    )]
+    evidence_s3_secret_access_key: String,
+    /// 单个证据文件的大小上限（MB）
+    #[arg(long, env = "SPOTCHECK_EVIDENCE_MAX_MB", default_value_t = 2048)]
+    evidence_max_mb: u64,
+    /// 生成检查文书所用字体的目录（须含中文字体），可重复
+    #[arg(
+        long = "font-dir",
+        env = "SPOTCHECK_FONT_DIRS",
+        value_delimiter = ':',
+        default_value = "/usr/share/fonts"
+    )]
+    font_dirs: Vec<PathBuf>,
 }
 
 /// Security settings a deployment may change.

@@ -6,6 +6,7 @@
 
 mod api;
 mod assets;
+mod download;
 mod error;
 mod extract;
 mod pages;
@@ -16,11 +17,9 @@ use axum::Router;
 use spotcheck_app::App;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use api::openapi;
@@ -59,10 +58,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .layer(axum::middleware::from_fn(pages::messages::topbar_scope))
         .layer(CompressionLayer::new())
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(
-            http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(60),
-        ))
+        .layer(axum::middleware::from_fn(security::deadline))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(security::span_for))

@@ -89,3 +89,23 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
     }
 }
+
+/// How long a request may take, except a streamed evidence upload: a 执法记录仪
+/// video of a gigabyte takes minutes on a county network, and the evidence
+/// store already ends an upload whose connection breaks (resumable uploads
+/// come in chunks that each fit the deadline).
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
+pub async fn deadline(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let streamed_upload = req.method() == http::Method::POST
+        && req.uri().path().ends_with("/evidence")
+        && req.uri().path().starts_with("/api/v1/teams/");
+    if streamed_upload {
+        return next.run(req).await;
+    }
+    match tokio::time::timeout(REQUEST_DEADLINE, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}

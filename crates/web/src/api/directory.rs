@@ -30,6 +30,7 @@ pub fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(list_inspectors, create_inspector))
         .routes(routes!(get_inspector, update_inspector))
         .routes(routes!(set_inspector_active))
+        .routes(routes!(link_inspector_account))
         .routes(routes!(inspector_id_number))
         .routes(routes!(list_conflicts, declare_conflict))
         .routes(routes!(withdraw_conflict))
@@ -208,6 +209,27 @@ async fn set_inspector_active(
     Json(c): Json<ActiveChange>,
 ) -> Result<Json<InspectorView>, ApiError> {
     Ok(Json(s.app.set_inspector_active(&a, id, &c).await?))
+}
+
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+struct AccountLink {
+    /// 检查人员本人登录平台所用的用户名；为空则解除关联。
+    #[serde(default)]
+    username: String,
+}
+
+/// 关联检查人员本人的平台账号（检查人员须有账号才能在平台填写检查记录和签字确认），或解除关联。
+#[utoipa::path(put, path = "/api/v1/inspectors/{inspector_id}/account", operation_id = "link_inspector_account", tag = "一单两库", params(("inspector_id" = i64, Path)),
+    request_body = AccountLink, responses((status = 200, body = InspectorView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn link_inspector_account(
+    State(s): State<AppState>,
+    ApiUser(a): ApiUser,
+    Path(id): Path<i64>,
+    Json(l): Json<AccountLink>,
+) -> Result<Json<InspectorView>, ApiError> {
+    Ok(Json(
+        s.app.link_inspector_account(&a, id, Some(l.username.as_str())).await?,
+    ))
 }
 
 /// 查看检查人员完整身份证号（记入审计）。

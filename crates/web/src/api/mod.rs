@@ -9,6 +9,7 @@ mod departments;
 mod directory;
 mod experts;
 mod home;
+pub(crate) mod inspections;
 mod items;
 mod messages;
 mod outside;
@@ -54,6 +55,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = tasks::routes(r);
     let r = teams::routes(r);
     let r = outside::routes(r);
+    let r = inspections::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);
     let r = messages::routes(r);

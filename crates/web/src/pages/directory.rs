@@ -66,22 +66,7 @@ fn xlsx(file_name: &str, bytes: Vec<u8>) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     );
-    // RFC 6266: an ASCII fallback and the UTF-8 name.
-    let encoded: String = file_name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b == b'.' {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}"
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
+    crate::download::attachment(h, file_name);
     res
 }
 

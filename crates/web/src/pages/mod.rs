@@ -8,6 +8,7 @@ mod departments;
 mod directory;
 mod experts;
 pub(crate) mod home;
+mod inspections;
 mod items;
 mod login;
 pub(crate) mod messages;
@@ -78,6 +79,16 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/team-members/{member_id}/replacements"),
     ("POST", "/replacements/{replacement_id}/decision"),
     ("POST", "/replacements/{replacement_id}/reveal"),
+    ("GET", "/teams/{team_id}/inspection"),
+    ("POST", "/teams/{team_id}/inspection"),
+    ("POST", "/teams/{team_id}/inspection/plan"),
+    ("POST", "/teams/{team_id}/inspection/save"),
+    ("POST", "/teams/{team_id}/inspection/close"),
+    ("POST", "/teams/{team_id}/inspection/reopen"),
+    ("POST", "/teams/{team_id}/inspection/confirm"),
+    ("GET", "/teams/{team_id}/evidence/{evidence_id}"),
+    ("GET", "/teams/{team_id}/uploads/{upload_id}"),
+    ("GET", "/teams/{team_id}/documents/{kind}"),
     ("GET", "/outside-inspections/{outside_id}"),
     ("POST", "/outside-inspections/{outside_id}/void"),
     ("GET", "/messages/{message_id}/open"),
@@ -124,6 +135,7 @@ pub fn router() -> Router<AppState> {
         .merge(tasks::router())
         .merge(teams::router())
         .merge(outside::router())
+        .merge(inspections::router())
 }
 
 pub struct MenuItem {

@@ -106,7 +106,7 @@ async fn five_failures_lock_the_account_and_every_attempt_is_audited(db: &TestDb
 
 /// Path parameters naming resources that are the same for every department
 /// (the item list, template names): nothing to hide between counties.
-const PROVINCE_WIDE: &[&str] = &["item_code", "list", "version"];
+const PROVINCE_WIDE: &[&str] = &["item_code", "list", "version", "category_code"];
 
 /// The request body each id route needs to get past its input parsing.
 /// Ids of the demo's teams: the city's own task (not the county's to see)
@@ -343,6 +343,43 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     // Inspections outside 双随机: 南岗's and 道里's own.
     let other_outside = crate::outside::record(&t, &nangang, other_object).await.to_string();
     let own_outside = crate::outside::record(&t, &county_admin, own_object).await.to_string();
+    // An inspection begun by the own team, with a photo and an upload in progress.
+    let joint = crate::inspections::matched_joint_task(&t).await;
+    let own_team_json = joint["staffing"]["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"].as_i64() == staffing.own_team.parse::<i64>().ok())
+        .unwrap()
+        .clone();
+    let crew = crate::inspections::member_tokens(&t, &own_team_json).await;
+    let leader = &crew[0].1;
+    let (s, e) = t
+        .post(
+            leader,
+            &format!("/api/v1/teams/{}/inspection", staffing.own_team),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{e}");
+    let r = t
+        .http
+        .post(t.url(&format!("/api/v1/teams/{}/evidence?name=a.jpg", staffing.own_team)))
+        .bearer_auth(leader)
+        .body(crate::inspections::JPEG.to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let own_evidence = r.json::<Value>().await.unwrap()["id"].to_string();
+    let (_, up) = t
+        .post(
+            leader,
+            &format!("/api/v1/teams/{}/uploads", staffing.own_team),
+            json!({"size": 10}),
+        )
+        .await;
+    let own_upload = up["upload_id"].as_str().unwrap().to_string();
 
     // For each path parameter: who asks, another county's value, an own value.
     let params: std::collections::HashMap<&str, (&String, String, String)> = [
@@ -388,6 +425,9 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         ),
         ("message_id", (&county_admin, other_message, own_message)),
         ("outside_id", (&county_admin, other_outside, own_outside)),
+        ("evidence_id", (&county_admin, own_evidence.clone(), own_evidence)),
+        ("upload_id", (&county_admin, own_upload.clone(), own_upload)),
+        ("kind", (&county_admin, "notice".to_string(), "notice".to_string())),
         (
             "job_id",
             (
@@ -597,7 +637,10 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
             .replace("{member_id}", &staffing.other_member)
             .replace("{replacement_id}", &staffing.other_replacement)
             .replace("{message_id}", &other_message)
-            .replace("{outside_id}", &other_outside);
+            .replace("{outside_id}", &other_outside)
+            .replace("{evidence_id}", "1")
+            .replace("{upload_id}", "x")
+            .replace("{kind}", "site-record");
         assert!(
             !path.contains('{'),
             "page route {route} has a parameter this test does not know: extend it"

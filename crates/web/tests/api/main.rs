@@ -4,6 +4,7 @@
 
 mod directory;
 mod foundation;
+mod inspections;
 mod items;
 mod messages;
 mod outside;

@@ -19,6 +19,8 @@ pub struct TestApp {
     pub app: App,
     clock_offset: Arc<AtomicI64>,
     pub http: Client,
+    /// The evidence store's folder, removed with the app.
+    _evidence: tempfile::TempDir,
 }
 
 pub struct Browser {
@@ -47,7 +49,11 @@ impl TestApp {
         let offset = Arc::new(AtomicI64::new(0));
         let o = offset.clone();
         let clock: spotcheck_app::Clock = Arc::new(move || Utc::now() + Duration::seconds(o.load(Ordering::SeqCst)));
-        let app = App::with_clock(store, settings, Sealer::from_key([42; 32]), clock);
+        let evidence = tempfile::tempdir().unwrap();
+        let app = App::with_clock(store, settings, Sealer::from_key([42; 32]), clock).with_evidence(
+            spotcheck_evidence::EvidenceStore::open(&spotcheck_evidence::EvidenceConfig::local(evidence.path()))
+                .unwrap(),
+        );
         app.initialize().await.unwrap();
         app.load_demo().await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -68,6 +74,7 @@ impl TestApp {
             app,
             clock_offset: offset,
             http: Client::new(),
+            _evidence: evidence,
         }
     }
 
