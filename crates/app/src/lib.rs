@@ -5,6 +5,7 @@
 //! logic of its own.
 
 pub mod actor;
+pub mod archive;
 mod audit;
 pub mod audit_log;
 pub mod auth;

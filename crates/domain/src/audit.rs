@@ -82,10 +82,11 @@ pub enum AuditAction {
     StatementRecorded,
     EvidenceUploaded,
     ResultCategorySaved,
+    TaskArchived,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 70] = [
+    pub const ALL: [AuditAction; 71] = [
         AuditAction::SystemInitialized,
         AuditAction::DemoLoaded,
         AuditAction::Login,
@@ -156,6 +157,7 @@ impl AuditAction {
         AuditAction::StatementRecorded,
         AuditAction::EvidenceUploaded,
         AuditAction::ResultCategorySaved,
+        AuditAction::TaskArchived,
     ];
 
     pub fn code(self) -> &'static str {
@@ -231,6 +233,7 @@ impl AuditAction {
             StatementRecorded => "inspection.statement_recorded",
             EvidenceUploaded => "evidence.uploaded",
             ResultCategorySaved => "result_category.saved",
+            TaskArchived => "task.archived",
         }
     }
 
@@ -307,6 +310,7 @@ impl AuditAction {
             StatementRecorded => "记录权利告知和陈述申辩",
             EvidenceUploaded => "上传执法证据文件",
             ResultCategorySaved => "维护检查结果类别",
+            TaskArchived => "抽查任务归档",
         }
     }
 

@@ -209,6 +209,12 @@ pub async fn get_in(
         .map(Into::into))
 }
 
+/// One entry by its sequence number, for a caller that authorised through
+/// what the entry is about (the archive a task's manifest is signed by).
+pub async fn by_seq(db: &impl ConnectionTrait, seq: i64) -> Result<Option<AuditEntryRow>, StoreError> {
+    Ok(audit_entry::Entity::find_by_id(seq).one(db).await?.map(Into::into))
+}
+
 /// The recorded head: last sequence number and hash.
 pub async fn head(db: &impl ConnectionTrait) -> Result<(i64, String), StoreError> {
     let h = audit_head::Entity::find_by_id(1)

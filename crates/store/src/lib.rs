@@ -8,6 +8,7 @@
 //! filters through [`scope::department_ids_in`], the one place where scope
 //! becomes SQL.
 
+pub mod archives;
 pub mod audit;
 pub mod departments;
 mod entity;

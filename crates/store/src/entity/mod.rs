@@ -33,6 +33,7 @@ pub mod replacement;
 pub mod result_category;
 pub mod session;
 pub mod task;
+pub mod task_archive;
 pub mod task_item;
 pub mod task_object;
 pub mod task_unit;

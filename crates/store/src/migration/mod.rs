@@ -16,6 +16,7 @@ mod m20261128_000008_teams;
 mod m20261128_000009_outside_inspections;
 mod m20261129_000010_task_object_paging;
 mod m20261130_000011_inspections;
+mod m20261130_000012_task_archives;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_outside_inspections::Migration),
             Box::new(m20261129_000010_task_object_paging::Migration),
             Box::new(m20261130_000011_inspections::Migration),
+            Box::new(m20261130_000012_task_archives::Migration),
         ]
     }
 }

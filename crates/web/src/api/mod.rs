@@ -3,6 +3,7 @@
 //! drift from it. Clients authenticate with `Authorization: Bearer <token>`
 //! from `POST /api/v1/auth/login`.
 
+pub(crate) mod archives;
 mod audit;
 mod auth;
 mod departments;
@@ -56,6 +57,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = teams::routes(r);
     let r = outside::routes(r);
     let r = inspections::routes(r);
+    let r = archives::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);
     let r = messages::routes(r);

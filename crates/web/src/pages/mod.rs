@@ -71,6 +71,8 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/tasks/{task_id}/items/{position}/reveal"),
     ("POST", "/tasks/{task_id}/confirm"),
     ("POST", "/tasks/{task_id}/dispatch"),
+    ("POST", "/tasks/{task_id}/archives"),
+    ("GET", "/tasks/{task_id}/archive.zip"),
     ("GET", "/tasks/{task_id}/units/{unit_code}/match"),
     ("POST", "/tasks/{task_id}/units/{unit_code}/match/lock"),
     ("POST", "/tasks/{task_id}/units/{unit_code}/match/reveal"),

@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/tasks/{task_id}/items/{position}/reveal", post(reveal))
         .route("/tasks/{task_id}/confirm", post(confirm))
         .route("/tasks/{task_id}/dispatch", post(dispatch))
+        .route("/tasks/{task_id}/archives", post(archive))
+        .route("/tasks/{task_id}/archive.zip", get(archive_zip))
 }
 
 fn status_class(code: &str) -> &'static str {
@@ -60,6 +62,7 @@ fn notice(code: Option<&str>) -> Option<String> {
             "requested" => "已提交调整更换申请，待分管负责人审批。",
             "decided" => "已处理调整更换申请。批准的，替换人员抽取已锁定，待揭晓。",
             "replaced" => "已揭晓：替换人员已加入检查组，原成员的记录保留。",
+            "archived" => "已归档：检查文书已保存，归档清单的哈希已记入审计日志（哈希链签署）。",
             _ => return None,
         }
         .to_string(),
@@ -246,6 +249,10 @@ struct ShowPage {
     /// Ratios just refused for an item: (position, stratum code → as typed),
     /// shown again in the open form so nothing typed is lost.
     ratio_attempt: Option<(i32, RatiosInput)>,
+    /// 归档 (第二十四条): the packages made so far, newest first.
+    archives: Vec<spotcheck_app::archive::ArchiveView>,
+    /// The actor may archive now.
+    can_archive: bool,
 }
 
 impl ShowPage {
@@ -288,7 +295,13 @@ async fn show_page(state: &AppState, actor: &Actor, id: i64) -> Result<ShowPage,
     } else {
         Vec::new()
     };
+    let archives = state.app.task_archives(actor, id).await?;
+    let can_archive = matches!(d.task.status.code.as_str(), "entered" | "published" | "archived")
+        && actor.may(Permission::ManageTasks)
+        && actor.department.code.as_str() == d.task.department_code;
     Ok(ShowPage {
+        archives,
+        can_archive,
         experts,
         reasons: ReplacementReason::ALL.iter().map(|r| (r.code(), r.label())).collect(),
         frame: Frame::new(state, actor, "/tasks")
@@ -441,6 +454,21 @@ async fn confirm(State(state): State<AppState>, Path(id): Path<i64>, f: WebForm<
     match state.app.confirm_task_list(&f.actor, id).await {
         Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}?ok=confirmed")).into_response()),
         Err(e) => refused(&state, &f.actor, id, e).await,
+    }
+}
+
+/// 归档: the documents stored, the manifest signed by an audit entry.
+async fn archive(State(state): State<AppState>, Path(id): Path<i64>, f: WebForm<StepForm>) -> PageResult {
+    match state.app.archive_task(&f.actor, id).await {
+        Ok(_) => Ok(Redirect::to(&format!("/tasks/{id}?ok=archived#archive")).into_response()),
+        Err(e) => refused(&state, &f.actor, id, e).await,
+    }
+}
+
+async fn archive_zip(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<i64>) -> PageResult {
+    match crate::api::archives::package_response(&state, &actor, id).await {
+        Ok(r) => Ok(r),
+        Err(e) => refused(&state, &actor, id, e).await,
     }
 }
 

@@ -440,6 +440,64 @@ async fn the_whole_inspection_of_a_joint_task_through_the_api(db: &TestDb) {
     }
     let (_, task) = t.get(&harbin, &format!("/api/v1/tasks/{task_id}")).await;
     assert_eq!(task["task"]["status"]["code"], "entered", "{}", task["task"]);
+
+    // 归档: the participant cannot; the initiator can. The package's manifest
+    // names every file with a hash that matches it, the audit entry that signs
+    // it names the manifest's hash, and the chain verifies.
+    let daoli = t.token("daoli_admin").await;
+    let (s, _) = t.post(&daoli, &format!("/api/v1/tasks/{task_id}/archives"), json!({})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, a) = t.post(&harbin, &format!("/api/v1/tasks/{task_id}/archives"), json!({})).await;
+    assert_eq!(s, StatusCode::CREATED, "{a}");
+    let r = t
+        .http
+        .get(t.url(&format!("/api/v1/tasks/{task_id}/archive.zip")))
+        .bearer_auth(&harbin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let read = |zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str| {
+        use std::io::Read;
+        let mut out = Vec::new();
+        zip.by_name(name).unwrap().read_to_end(&mut out).unwrap();
+        out
+    };
+    let manifest_bytes = read(&mut zip, "manifest.json");
+    let digest = |b: &[u8]| {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(b))
+    };
+    assert_eq!(digest(&manifest_bytes), a["manifest_sha256"].as_str().unwrap());
+    let manifest: Value = serde_json::from_slice(&manifest_bytes).unwrap();
+    let files = manifest["files"].as_array().unwrap();
+    assert_eq!(files.len() as i64, a["files"].as_i64().unwrap());
+    assert_eq!(zip.len(), files.len() + 2, "manifest, signature and every listed file");
+    let mut kinds = std::collections::BTreeSet::new();
+    for f in files {
+        let path = f["path"].as_str().unwrap();
+        kinds.insert(path.split('/').next().unwrap().to_string());
+        assert_eq!(digest(&read(&mut zip, path)), f["sha256"].as_str().unwrap(), "{path}");
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        vec!["抽取记录", "检查文书", "证据"],
+        "documents, evidence and draw records"
+    );
+    assert!(files.iter().any(|f| f["sha256"] == sha.as_str()), "the photo is in the archive");
+    let signature: Value = serde_json::from_slice(&read(&mut zip, "签名.json")).unwrap();
+    assert_eq!(signature["audit_seq"], a["audit_seq"]);
+    let auditor = t.token("hlj_auditor").await;
+    let (_, entry) = t.get(&auditor, &format!("/api/v1/audit/{}", a["audit_seq"])).await;
+    assert!(
+        entry["summary"].as_str().unwrap().contains(a["manifest_sha256"].as_str().unwrap()),
+        "{entry}"
+    );
+    let (s, chain) = t.post(&auditor, "/api/v1/audit/verify", json!({})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(chain["intact"], true, "{chain}");
 }
 
 async fn evidence_that_cannot_be_stored_leaves_nothing_and_a_resumable_upload_resumes(db: &TestDb) {
