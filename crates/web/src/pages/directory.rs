@@ -39,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/inspectors/{inspector_id}", get(show_inspector).post(update_inspector))
         .route("/inspectors/{inspector_id}/edit", get(edit_inspector))
         .route("/inspectors/{inspector_id}/active", post(inspector_active))
+        .route("/inspectors/{inspector_id}/account", post(inspector_account))
         .route("/inspectors/{inspector_id}/id-number", post(reveal_inspector))
         .route("/inspectors/{inspector_id}/conflicts", post(declare_conflict))
         .route("/conflicts/{conflict_id}/withdraw", post(withdraw_conflict))
@@ -470,6 +471,10 @@ struct EntryPage {
     can_declare: bool,
     revealed: Option<String>,
     conflicts: Option<Vec<ConflictRow>>,
+    /// An inspector's platform account (`Some("")` when none is linked); `None` for objects.
+    account: Option<String>,
+    /// Why the account just typed was refused.
+    account_error: Option<String>,
 }
 
 struct ConflictRow {
@@ -542,6 +547,8 @@ async fn object_page(
         can_declare: false,
         revealed,
         conflicts: None,
+        account: None,
+        account_error: None,
     })
 }
 
@@ -804,7 +811,7 @@ async fn inspector_page(
         extra: vec![
             (
                 "平台账号".to_string(),
-                i.username.unwrap_or_else(|| "未关联".to_string()),
+                i.username.clone().unwrap_or_else(|| "未关联".to_string()),
             ),
             (
                 "版本".to_string(),
@@ -817,6 +824,8 @@ async fn inspector_page(
         can_declare: actor.may(Permission::ManageDirectories) || own,
         revealed,
         conflicts: Some(conflicts.into_iter().map(Into::into).collect()),
+        account: Some(i.username.clone().unwrap_or_default()),
+        account_error: None,
     })
 }
 
@@ -870,6 +879,30 @@ async fn inspector_active(State(state): State<AppState>, Path(id): Path<i64>, f:
     };
     state.app.set_inspector_active(&f.actor, id, &change).await?;
     Ok(Redirect::to(&format!("/inspectors/{id}?ok=saved")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+struct AccountForm {
+    #[serde(default)]
+    username: String,
+}
+
+/// 关联平台账号: the inspector fills in and signs inspections with it.
+async fn inspector_account(State(state): State<AppState>, Path(id): Path<i64>, f: WebForm<AccountForm>) -> PageResult {
+    match state
+        .app
+        .link_inspector_account(&f.actor, id, Some(f.form.username.as_str()))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/inspectors/{id}?ok=saved")).into_response()),
+        Err(e @ AppError::Validation { .. }) => {
+            let mut page = inspector_page(&state, &f.actor, id, None, None).await?;
+            page.account = Some(f.form.username.clone());
+            page.account_error = Some(e.to_string());
+            Ok((crate::error::status_of(&e), Html(page.render()?)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 async fn reveal_inspector(State(state): State<AppState>, Path(id): Path<i64>, f: WebForm<Empty>) -> PageResult {

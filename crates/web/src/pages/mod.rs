@@ -4,6 +4,7 @@
 
 mod account;
 mod audit;
+mod categories;
 mod departments;
 mod directory;
 mod experts;
@@ -50,6 +51,7 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("GET", "/inspectors/{inspector_id}/edit"),
     ("POST", "/inspectors/{inspector_id}"),
     ("POST", "/inspectors/{inspector_id}/active"),
+    ("POST", "/inspectors/{inspector_id}/account"),
     ("POST", "/inspectors/{inspector_id}/id-number"),
     ("POST", "/inspectors/{inspector_id}/conflicts"),
     ("POST", "/conflicts/{conflict_id}/withdraw"),
@@ -138,6 +140,7 @@ pub fn router() -> Router<AppState> {
         .merge(teams::router())
         .merge(outside::router())
         .merge(inspections::router())
+        .merge(categories::router())
 }
 
 pub struct MenuItem {
@@ -214,6 +217,9 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
     }
     if actor.may(Permission::ViewDepartments) {
         system.push(item("部门与执行单位", "/departments"));
+    }
+    if actor.may(Permission::ManageItems) {
+        system.push(item("检查结果类别", "/result-categories"));
     }
     if actor.may(Permission::ReadAudit) {
         system.push(item("审计日志", "/audit"));

@@ -16,6 +16,7 @@ use spotcheck_store::testing::TestDb;
 on_both_backends!(
     the_whole_inspection_of_a_joint_task_through_the_api,
     evidence_that_cannot_be_stored_leaves_nothing_and_a_resumable_upload_resumes,
+    result_categories_are_the_provinces_to_configure,
 );
 
 /// A tiny but real JPEG (what a phone's camera produces starts the same way).
@@ -445,9 +446,13 @@ async fn the_whole_inspection_of_a_joint_task_through_the_api(db: &TestDb) {
     // names every file with a hash that matches it, the audit entry that signs
     // it names the manifest's hash, and the chain verifies.
     let daoli = t.token("daoli_admin").await;
-    let (s, _) = t.post(&daoli, &format!("/api/v1/tasks/{task_id}/archives"), json!({})).await;
+    let (s, _) = t
+        .post(&daoli, &format!("/api/v1/tasks/{task_id}/archives"), json!({}))
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, a) = t.post(&harbin, &format!("/api/v1/tasks/{task_id}/archives"), json!({})).await;
+    let (s, a) = t
+        .post(&harbin, &format!("/api/v1/tasks/{task_id}/archives"), json!({}))
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{a}");
     let r = t
         .http
@@ -486,13 +491,19 @@ async fn the_whole_inspection_of_a_joint_task_through_the_api(db: &TestDb) {
         vec!["抽取记录", "检查文书", "证据"],
         "documents, evidence and draw records"
     );
-    assert!(files.iter().any(|f| f["sha256"] == sha.as_str()), "the photo is in the archive");
+    assert!(
+        files.iter().any(|f| f["sha256"] == sha.as_str()),
+        "the photo is in the archive"
+    );
     let signature: Value = serde_json::from_slice(&read(&mut zip, "签名.json")).unwrap();
     assert_eq!(signature["audit_seq"], a["audit_seq"]);
     let auditor = t.token("hlj_auditor").await;
     let (_, entry) = t.get(&auditor, &format!("/api/v1/audit/{}", a["audit_seq"])).await;
     assert!(
-        entry["summary"].as_str().unwrap().contains(a["manifest_sha256"].as_str().unwrap()),
+        entry["summary"]
+            .as_str()
+            .unwrap()
+            .contains(a["manifest_sha256"].as_str().unwrap()),
         "{entry}"
     );
     let (s, chain) = t.post(&auditor, "/api/v1/audit/verify", json!({})).await;
@@ -608,6 +619,45 @@ async fn evidence_that_cannot_be_stored_leaves_nothing_and_a_resumable_upload_re
         let (s, e) = t.get(&member, &format!("/api/v1/teams/{other}/uploads/{id}")).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{e}");
     }
+}
+
+async fn result_categories_are_the_provinces_to_configure(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let admin = t.token("hlj_admin").await;
+    let county = t.token("daoli_admin").await;
+    let (_, list) = t.get(&county, "/api/v1/result-categories").await;
+    let labels: Vec<&str> = list.as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap()).collect();
+    for l in ["未发现问题", "发现问题已责令改正", "发现问题待后续处理", "不配合检查情节严重", "已注销或被吊销"] {
+        assert!(labels.contains(&l), "{l} among the defaults: {labels:?}");
+    }
+    let new = json!({"label": "已关闭停业或正在组织清算", "rule": "not_inspectable"});
+    let (s, _) = t.post(&county, "/api/v1/result-categories", new.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "a county does not change the province's list");
+    let (s, c) = t.post(&admin, "/api/v1/result-categories", new.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    assert_eq!(c["rule"]["code"], "not_inspectable");
+    let (s, e) = t.post(&admin, "/api/v1/result-categories", new).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "the same label twice: {e}");
+    let (s, e) = t
+        .post(&admin, "/api/v1/result-categories", json!({"label": "其他", "rule": "whatever"}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let code = c["code"].as_str().unwrap();
+    let (s, e) = t
+        .send(
+            "PUT",
+            &admin,
+            &format!("/api/v1/result-categories/{code}"),
+            json!({"label": "已关闭停业或正在清算", "active": false}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{e}");
+    let (_, active) = t.get(&county, "/api/v1/result-categories").await;
+    assert!(active.as_array().unwrap().iter().all(|x| x["code"] != code), "a retired category is not offered");
+    let (_, all) = t.get(&county, "/api/v1/result-categories?all=true").await;
+    let retired = all.as_array().unwrap().iter().find(|x| x["code"] == code).unwrap();
+    assert_eq!(retired["label"], "已关闭停业或正在清算");
+    assert_eq!(retired["active"], false);
 }
 
 /// The text of a PDF, by poppler's pdftotext (installed by scripts/test).
