@@ -12,6 +12,7 @@ pub mod auth;
 pub mod crypto;
 pub mod demo;
 mod demo_directory;
+mod demo_inspections;
 mod demo_items;
 mod demo_outside;
 mod demo_plans;

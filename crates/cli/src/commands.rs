@@ -292,14 +292,16 @@ async fn init(data: &DataArgs, demo: bool) -> CmdResult {
     );
     if demo {
         let d = app.load_demo().await.map_err(err)?;
+        let inspected = app.load_demo_inspections().await.map_err(err)?;
         println!(
-            "演示数据已就绪：新增执行单位 {} 个、演示账号 {} 个、抽查事项 {} 项、名录条目 {} 条、年度抽查计划 {} 份、抽查任务 {} 个、不适用双随机的检查 {} 次",
+            "演示数据已就绪：新增执行单位 {} 个、演示账号 {} 个、抽查事项 {} 项、名录条目 {} 条、年度抽查计划 {} 份、抽查任务 {} 个（其中已完成检查 {} 个）、不适用双随机的检查 {} 次",
             d.units_added,
             d.users_added,
             d.items_added,
             d.directory_added,
             d.plans_added,
-            d.tasks_added,
+            d.tasks_added + inspected,
+            inspected,
             d.outside_added
         );
     }

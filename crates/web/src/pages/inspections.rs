@@ -120,9 +120,17 @@ async fn show_page(state: &AppState, actor: &Actor, team_id: i64) -> Result<Show
     });
     let mut present = v.present.clone();
     present.push(PresentInput::default());
-    let frame = Frame::new(state, actor, "/")
-        .crumb("我的检查任务", Some("/#assignments"))
-        .crumb(format!("{} {}", v.task_code, v.object.name), None);
+    // A member comes from the home page's assignments; an official from the task.
+    let frame = if v.is_member {
+        Frame::new(state, actor, "/")
+            .crumb("我的检查任务", Some("/#assignments"))
+            .crumb(format!("{} {}", v.task_code, v.object.name), None)
+    } else {
+        Frame::new(state, actor, "/tasks")
+            .crumb("抽查任务", Some("/tasks"))
+            .crumb(v.task_code.clone(), Some(&format!("/tasks/{}#teams", v.task_id)))
+            .crumb(v.object.name.clone(), None)
+    };
     Ok(ShowPage {
         frame,
         documents: available(&v).into_iter().map(|k| (word_of(k), k.title())).collect(),

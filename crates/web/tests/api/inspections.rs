@@ -626,8 +626,19 @@ async fn result_categories_are_the_provinces_to_configure(db: &TestDb) {
     let admin = t.token("hlj_admin").await;
     let county = t.token("daoli_admin").await;
     let (_, list) = t.get(&county, "/api/v1/result-categories").await;
-    let labels: Vec<&str> = list.as_array().unwrap().iter().map(|c| c["label"].as_str().unwrap()).collect();
-    for l in ["未发现问题", "发现问题已责令改正", "发现问题待后续处理", "不配合检查情节严重", "已注销或被吊销"] {
+    let labels: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["label"].as_str().unwrap())
+        .collect();
+    for l in [
+        "未发现问题",
+        "发现问题已责令改正",
+        "发现问题待后续处理",
+        "不配合检查情节严重",
+        "已注销或被吊销",
+    ] {
         assert!(labels.contains(&l), "{l} among the defaults: {labels:?}");
     }
     let new = json!({"label": "已关闭停业或正在组织清算", "rule": "not_inspectable"});
@@ -639,7 +650,11 @@ async fn result_categories_are_the_provinces_to_configure(db: &TestDb) {
     let (s, e) = t.post(&admin, "/api/v1/result-categories", new).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "the same label twice: {e}");
     let (s, e) = t
-        .post(&admin, "/api/v1/result-categories", json!({"label": "其他", "rule": "whatever"}))
+        .post(
+            &admin,
+            "/api/v1/result-categories",
+            json!({"label": "其他", "rule": "whatever"}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     let code = c["code"].as_str().unwrap();
@@ -653,7 +668,10 @@ async fn result_categories_are_the_provinces_to_configure(db: &TestDb) {
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{e}");
     let (_, active) = t.get(&county, "/api/v1/result-categories").await;
-    assert!(active.as_array().unwrap().iter().all(|x| x["code"] != code), "a retired category is not offered");
+    assert!(
+        active.as_array().unwrap().iter().all(|x| x["code"] != code),
+        "a retired category is not offered"
+    );
     let (_, all) = t.get(&county, "/api/v1/result-categories?all=true").await;
     let retired = all.as_array().unwrap().iter().find(|x| x["code"] == code).unwrap();
     assert_eq!(retired["label"], "已关闭停业或正在清算");
