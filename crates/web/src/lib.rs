@@ -56,13 +56,28 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .with_state(state.clone())
         .layer(axum::middleware::from_fn_with_state(state, security::guard))
         .layer(axum::middleware::from_fn(pages::messages::topbar_scope))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(compressible()))
         .layer(axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024))
         .layer(axum::middleware::from_fn(security::deadline))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(security::span_for))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// What is worth gzipping: pages, JSON and CSS, not files that are compressed
+/// already (zip packages, PDFs, photos, audio, video, uploads). Chromium
+/// cancels a zip download that arrives gzip-encoded, and re-compressing a
+/// gigabyte of video only costs the server.
+fn compressible() -> impl tower_http::compression::Predicate {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    DefaultPredicate::new()
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/octet-stream"))
+        .and(NotForContentType::const_new("application/vnd.openxmlformats"))
+        .and(NotForContentType::const_new("video/"))
+        .and(NotForContentType::const_new("audio/"))
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.
