@@ -76,7 +76,11 @@ impl EvidenceStore {
                 let fs = LocalFileSystem::new_with_prefix(dir)
                     .map_err(|e| EvidenceError::Config(format!("无法使用本地证据目录 {}：{e}", dir.display())))?
                     // Removing the chunks of a finished upload also removes their empty folder.
-                    .with_automatic_cleanup(true);
+                    .with_automatic_cleanup(true)
+                    // The database row that records a file commits with synchronous=FULL;
+                    // the file must be on disk as surely as the row that names it (S3
+                    // gives the same promise by itself).
+                    .with_fsync(true);
                 (Arc::new(fs), true)
             }
             Backend::S3(s3) => (Arc::new(s3_store(s3)?), s3.copy_if_not_exists.trim() != "disabled"),
