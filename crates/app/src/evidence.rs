@@ -305,6 +305,29 @@ impl App {
     }
 }
 
+/// How long an unfinished resumable upload is kept before its chunks go: a
+/// week covers an inspector who resumes after a weekend in the field.
+pub const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+impl App {
+    /// Starts the daily sweep of abandoned resumable uploads (their chunks and
+    /// staging objects; evidence files are never touched). Any number of server
+    /// processes may run it: removing what another already removed is harmless.
+    pub fn start_upload_sweeper(&self) -> Option<tokio::task::JoinHandle<()>> {
+        let store = self.inner.evidence.clone()?;
+        Some(tokio::spawn(async move {
+            loop {
+                match store.remove_abandoned(ABANDONED_AFTER).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(removed = n, "abandoned evidence uploads removed"),
+                    Err(e) => tracing::warn!(error = %e, "sweeping abandoned evidence uploads failed"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(24 * 3600)).await;
+            }
+        }))
+    }
+}
+
 fn note_text(note: &str) -> Result<String, AppError> {
     rules::check_text("note", "说明", note, rules::MAX_EVIDENCE_NOTE).map_err(|e| AppError::invalid(e.field, e.message))
 }

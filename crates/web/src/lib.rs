@@ -89,9 +89,13 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // The outbound channel's worker (站内消息 to SMS / e-mail) lives as long as the server.
     let outbound = app.start_outbound().map_err(std::io::Error::other)?;
+    let sweeper = app.start_upload_sweeper();
     let service = router(app, cfg).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
     outbound.abort();
+    if let Some(s) = sweeper {
+        s.abort();
+    }
     served
 }
 

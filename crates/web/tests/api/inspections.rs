@@ -278,6 +278,26 @@ async fn the_whole_inspection_of_a_joint_task_through_the_api(db: &TestDb) {
 
     let closed = fill_and_close(&t, &leader, tid, true).await;
     assert_eq!(closed["members"].as_array().unwrap().len(), tokens.len());
+    // Under sign-off the team no longer changes (第十八条 meets 第二十一条).
+    let leader_member = team["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"]["code"] == "leader" && m["active"] == true)
+        .unwrap()["id"]
+        .clone();
+    let (s, e) = t
+        .post(
+            &leader,
+            &format!("/api/v1/team-members/{leader_member}/replacements"),
+            json!({"reason": "recusal", "note": "本人配偶在该企业任职"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("已提交签字确认"),
+        "{e}"
+    );
     // Closed: nobody edits; a wrong password confirms nothing.
     let (s, _) = t
         .send(
