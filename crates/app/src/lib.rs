@@ -9,6 +9,7 @@ pub mod archive;
 mod audit;
 pub mod audit_log;
 pub mod auth;
+pub mod calendar;
 pub mod crypto;
 pub mod demo;
 mod demo_directory;

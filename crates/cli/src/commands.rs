@@ -1,6 +1,6 @@
 //! What each command does, on top of the use cases of spotcheck-app.
 
-use crate::{AuditCommand, Command, DataArgs, OutboundArgs, PolicyArgs, ServeArgs, UserCommand};
+use crate::{AuditCommand, Command, DataArgs, OutboundArgs, PolicyArgs, ServeArgs, UserCommand, WorkdaysCommand};
 use spotcheck_app::crypto::Sealer;
 use spotcheck_app::demo::{ACCOUNTS, DEMO_PASSWORD};
 use spotcheck_app::import::ImportRequest;
@@ -185,6 +185,9 @@ pub async fn run(cmd: Command) -> CmdResult {
             println!("已新增用户 {username}（{}，部门 {department}）", role.label());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Workdays {
+            command: WorkdaysCommand::Add { date, n, data },
+        } => workdays_add(&data, &date, n).await,
         Command::Audit {
             command: AuditCommand::Verify { data },
         } => {
@@ -279,6 +282,31 @@ pub async fn run(cmd: Command) -> CmdResult {
         }
         Command::Verify { .. } => unreachable!("handled before the runtime starts"),
     }
+}
+
+/// The date `n` working days after `date`: with the province's entered years
+/// when a platform database is there, else with the schedules shipped.
+async fn workdays_add(data: &DataArgs, date: &str, n: u32) -> CmdResult {
+    let from = chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("日期“{date}”应为“年-月-日”，如 2025-09-26"))?;
+    let deadline = match data.open_existing().await {
+        Ok(store) => {
+            let sealer = Sealer::load(&data.key_path()).map_err(|e| e.to_string())?;
+            App::new(store, Settings::default(), sealer)
+                .work_calendar()
+                .await
+                .map_err(err)?
+                .add_workdays(from, n)
+        }
+        Err(_) => spotcheck_domain::calendar::WorkCalendar::official().add_workdays(from, n),
+    };
+    println!("{}", deadline.date);
+    if deadline.provisional {
+        eprintln!(
+            "注意：计算跨越了尚未录入放假安排的年份，仅按周末计算，为暂定日期；省级管理员录入该年放假安排后请重新计算"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn init(data: &DataArgs, demo: bool) -> CmdResult {

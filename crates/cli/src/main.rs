@@ -154,6 +154,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// 工作日计算（按国务院放假安排，含调休）
+    Workdays {
+        #[command(subcommand)]
+        command: WorkdaysCommand,
+    },
     /// 在线备份 SQLite 数据库（PostgreSQL 请使用 pg_dump）
     Backup {
         #[command(flatten)]
@@ -209,6 +214,19 @@ enum UserCommand {
         /// 姓名（默认同用户名）
         #[arg(long)]
         name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum WorkdaysCommand {
+    /// 打印 DATE 之后第 N 个工作日（不含 DATE 当日），如 `workdays add 2025-09-26 20` 打印 2025-10-30
+    Add {
+        /// 起算日期（年-月-日）
+        date: String,
+        /// 工作日数
+        n: u32,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 

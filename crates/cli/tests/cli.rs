@@ -191,3 +191,21 @@ fn verify_accepts_the_shared_vectors() {
     assert!(out.contains("verified"));
     assert!(out.contains("committed, not yet revealed"));
 }
+
+#[test]
+fn workdays_add_counts_the_official_calendar_and_the_provinces_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("none");
+    let data = data.to_str().unwrap();
+    // The example: 20 working days after 2025-09-26 cross 国庆节 and its 调休.
+    let o = spotcheck(&["workdays", "add", "2025-09-26", "20", "--data-dir", data]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "2025-10-30\n");
+    // 2027 has no schedule yet: weekends only, and the answer says it is provisional.
+    let o = spotcheck(&["workdays", "add", "2026-12-25", "10", "--data-dir", data]);
+    assert!(o.status.success());
+    assert!(text(&o).contains("暂定"), "{}", text(&o));
+    let o = spotcheck(&["workdays", "add", "2025-02-30", "1", "--data-dir", data]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("应为“年-月-日”"), "{}", text(&o));
+}

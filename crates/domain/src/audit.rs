@@ -83,10 +83,11 @@ pub enum AuditAction {
     EvidenceUploaded,
     ResultCategorySaved,
     TaskArchived,
+    CalendarYearSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 71] = [
+    pub const ALL: [AuditAction; 72] = [
         AuditAction::SystemInitialized,
         AuditAction::DemoLoaded,
         AuditAction::Login,
@@ -158,6 +159,7 @@ impl AuditAction {
         AuditAction::EvidenceUploaded,
         AuditAction::ResultCategorySaved,
         AuditAction::TaskArchived,
+        AuditAction::CalendarYearSet,
     ];
 
     pub fn code(self) -> &'static str {
@@ -234,6 +236,7 @@ impl AuditAction {
             EvidenceUploaded => "evidence.uploaded",
             ResultCategorySaved => "result_category.saved",
             TaskArchived => "task.archived",
+            CalendarYearSet => "calendar.year_set",
         }
     }
 
@@ -311,6 +314,7 @@ impl AuditAction {
             EvidenceUploaded => "上传执法证据文件",
             ResultCategorySaved => "维护检查结果类别",
             TaskArchived => "抽查任务归档",
+            CalendarYearSet => "录入年度放假安排",
         }
     }
 

@@ -45,10 +45,11 @@ impl DayKind {
         }
     }
 
+    /// The CSV word, or the label as an operator types it (`放假`, `调休上班`, `上班`).
     pub fn parse(code: &str) -> Option<Self> {
         match code {
-            "holiday" => Some(Self::Holiday),
-            "workday" => Some(Self::Workday),
+            "holiday" | "放假" | "休息" => Some(Self::Holiday),
+            "workday" | "调休上班" | "上班" | "调休" => Some(Self::Workday),
             _ => None,
         }
     }

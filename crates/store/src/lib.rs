@@ -10,6 +10,7 @@
 
 pub mod archives;
 pub mod audit;
+pub mod calendar;
 pub mod departments;
 mod entity;
 mod error;

@@ -2,6 +2,7 @@
 
 pub mod audit_entry;
 pub mod audit_head;
+pub mod calendar_year;
 pub mod check_item;
 pub mod check_item_version;
 pub mod conflict;

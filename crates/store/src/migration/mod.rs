@@ -17,6 +17,7 @@ mod m20261128_000009_outside_inspections;
 mod m20261129_000010_task_object_paging;
 mod m20261130_000011_inspections;
 mod m20261130_000012_task_archives;
+mod m20261130_000013_calendar_years;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_task_object_paging::Migration),
             Box::new(m20261130_000011_inspections::Migration),
             Box::new(m20261130_000012_task_archives::Migration),
+            Box::new(m20261130_000013_calendar_years::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@
 pub(crate) mod archives;
 mod audit;
 mod auth;
+mod calendar;
 mod departments;
 mod directory;
 mod experts;
@@ -58,6 +59,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = outside::routes(r);
     let r = inspections::routes(r);
     let r = archives::routes(r);
+    let r = calendar::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);
     let r = messages::routes(r);

@@ -4,6 +4,7 @@
 
 mod account;
 mod audit;
+mod calendar;
 mod categories;
 mod departments;
 mod directory;
@@ -141,6 +142,7 @@ pub fn router() -> Router<AppState> {
         .merge(outside::router())
         .merge(inspections::router())
         .merge(categories::router())
+        .merge(calendar::router())
 }
 
 pub struct MenuItem {
@@ -220,6 +222,9 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
     }
     if actor.may(Permission::ManageItems) {
         system.push(item("检查结果类别", "/result-categories"));
+    }
+    if actor.may(Permission::ViewPlans) {
+        system.push(item("工作日历", "/calendar"));
     }
     if actor.may(Permission::ReadAudit) {
         system.push(item("审计日志", "/audit"));

@@ -106,7 +106,7 @@ async fn five_failures_lock_the_account_and_every_attempt_is_audited(db: &TestDb
 
 /// Path parameters naming resources that are the same for every department
 /// (the item list, template names): nothing to hide between counties.
-const PROVINCE_WIDE: &[&str] = &["item_code", "list", "version", "category_code"];
+const PROVINCE_WIDE: &[&str] = &["item_code", "list", "version", "category_code", "year"];
 
 /// The request body each id route needs to get past its input parsing.
 /// Ids of the demo's teams: the city's own task (not the county's to see)

@@ -2,6 +2,7 @@
 //! test on SQLite and on PostgreSQL. One test binary for the crate keeps
 //! linking fast; each capability has its own module.
 
+mod calendar;
 mod directory;
 mod foundation;
 mod inspections;
