@@ -321,9 +321,23 @@ pub async fn update_draft(
             .col_expr(C::StatementWaived, Expr::value(waived))
             .col_expr(C::StatementRecordedAt, Expr::value(now));
     }
+    moved(db, q, id, "draft", revision).await
+}
+
+/// Applies `q` to the inspection only if it is still at `from` and `revision`,
+/// the status the caller read: the one place every change of an inspection
+/// row is made conditional.
+async fn moved(
+    db: &impl ConnectionTrait,
+    q: sea_orm::UpdateMany<inspection::Entity>,
+    id: i64,
+    from: &str,
+    revision: i32,
+) -> Result<bool, StoreError> {
+    use inspection::Column as C;
     let r = q
         .filter(C::Id.eq(id))
-        .filter(C::Status.eq("draft"))
+        .filter(C::Status.eq(from))
         .filter(C::Revision.eq(revision))
         .exec(db)
         .await?;
@@ -387,18 +401,13 @@ pub async fn close(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     use inspection::Column as C;
-    let r = inspection::Entity::update_many()
+    let q = inspection::Entity::update_many()
         .col_expr(C::Status, Expr::value("closed"))
         .col_expr(C::ClosedBy, Expr::value(by))
         .col_expr(C::ClosedAt, Expr::value(now))
         .col_expr(C::UpdatedBy, Expr::value(by))
-        .col_expr(C::UpdatedAt, Expr::value(now))
-        .filter(C::Id.eq(id))
-        .filter(C::Status.eq("draft"))
-        .filter(C::Revision.eq(revision))
-        .exec(db)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .col_expr(C::UpdatedAt, Expr::value(now));
+    moved(db, q, id, "draft", revision).await
 }
 
 /// closed → draft with the next revision: the confirmations given so far no
@@ -411,19 +420,14 @@ pub async fn reopen(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     use inspection::Column as C;
-    let r = inspection::Entity::update_many()
+    let q = inspection::Entity::update_many()
         .col_expr(C::Status, Expr::value("draft"))
         .col_expr(C::Revision, Expr::value(revision + 1))
         .col_expr(C::ClosedBy, Expr::value(""))
         .col_expr(C::ClosedAt, Expr::value(Option::<DateTime<Utc>>::None))
         .col_expr(C::UpdatedBy, Expr::value(by))
-        .col_expr(C::UpdatedAt, Expr::value(now))
-        .filter(C::Id.eq(id))
-        .filter(C::Status.eq("closed"))
-        .filter(C::Revision.eq(revision))
-        .exec(db)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .col_expr(C::UpdatedAt, Expr::value(now));
+    moved(db, q, id, "closed", revision).await
 }
 
 /// closed → final once every member confirmed revision `revision`.
@@ -434,15 +438,10 @@ pub async fn finalize(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     use inspection::Column as C;
-    let r = inspection::Entity::update_many()
+    let q = inspection::Entity::update_many()
         .col_expr(C::Status, Expr::value("final"))
-        .col_expr(C::FinalizedAt, Expr::value(now))
-        .filter(C::Id.eq(id))
-        .filter(C::Status.eq("closed"))
-        .filter(C::Revision.eq(revision))
-        .exec(db)
-        .await?;
-    Ok(r.rows_affected == 1)
+        .col_expr(C::FinalizedAt, Expr::value(now));
+    moved(db, q, id, "closed", revision).await
 }
 
 pub struct NewSignoff {

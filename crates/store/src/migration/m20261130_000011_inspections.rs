@@ -3,7 +3,7 @@
 //! members' confirmations (签字确认), the evidence files — and the province's
 //! configurable list of result categories, seeded with the defaults.
 
-use super::common::index;
+use super::common::{append_only, index};
 use sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
 use spotcheck_domain::inspection::DEFAULT_RESULT_CATEGORIES;
@@ -268,14 +268,13 @@ const APPEND_ONLY: &str = "签字确认和证据文件记录只能追加，不�
 /// confirmed inspection or its checklist and findings, and changing or deleting
 /// a confirmation or an evidence row — whoever connects, on both backends.
 async fn freeze(m: &SchemaManager<'_>) -> Result<(), DbErr> {
+    for table in ["inspection_signoffs", "evidence_files"] {
+        append_only(m, table, APPEND_ONLY).await?;
+    }
     let conn = m.get_connection();
     let parts = ["inspection_points", "inspection_findings"];
     if m.get_database_backend() == DbBackend::Postgres {
-        conn.execute_unprepared(
-            "CREATE OR REPLACE FUNCTION spotcheck_refuse_change() RETURNS trigger AS $$
-             BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END; $$ LANGUAGE plpgsql",
-        )
-        .await?;
+        // spotcheck_refuse_change() was made by append_only above.
         conn.execute_unprepared(&format!(
             "CREATE OR REPLACE FUNCTION spotcheck_inspection_part_frozen() RETURNS trigger AS $$
              BEGIN
@@ -288,13 +287,6 @@ async fn freeze(m: &SchemaManager<'_>) -> Result<(), DbErr> {
              END; $$ LANGUAGE plpgsql"
         ))
         .await?;
-        for table in ["inspection_signoffs", "evidence_files"] {
-            conn.execute_unprepared(&format!(
-                "CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
-                 FOR EACH ROW EXECUTE PROCEDURE spotcheck_refuse_change('{APPEND_ONLY}')"
-            ))
-            .await?;
-        }
         conn.execute_unprepared(&format!(
             "CREATE TRIGGER inspections_final_frozen BEFORE UPDATE OR DELETE ON inspections
              FOR EACH ROW WHEN (OLD.status = 'final') EXECUTE PROCEDURE spotcheck_refuse_change('{FROZEN}')"
@@ -308,15 +300,6 @@ async fn freeze(m: &SchemaManager<'_>) -> Result<(), DbErr> {
             .await?;
         }
     } else {
-        for table in ["inspection_signoffs", "evidence_files"] {
-            for op in ["UPDATE", "DELETE"] {
-                conn.execute_unprepared(&format!(
-                    "CREATE TRIGGER IF NOT EXISTS {table}_no_{op} BEFORE {op} ON {table}
-                     BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
-                ))
-                .await?;
-            }
-        }
         for op in ["UPDATE", "DELETE"] {
             conn.execute_unprepared(&format!(
                 "CREATE TRIGGER IF NOT EXISTS inspections_final_no_{op} BEFORE {op} ON inspections

@@ -2,8 +2,7 @@
 //! file with its SHA-256) exactly as hashed, and the audit entry that signs it.
 //! Append-only on both backends.
 
-use super::common::index;
-use sea_orm::DbBackend;
+use super::common::{append_only, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -37,24 +36,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         index(m, "task_archives", "idx_task_archives_task", &["task_id"], false).await?;
-        let conn = m.get_connection();
-        if m.get_database_backend() == DbBackend::Postgres {
-            // spotcheck_refuse_change() comes from migration 000011.
-            conn.execute_unprepared(&format!(
-                "CREATE TRIGGER task_archives_append_only BEFORE UPDATE OR DELETE ON task_archives
-                 FOR EACH ROW EXECUTE PROCEDURE spotcheck_refuse_change('{APPEND_ONLY}')"
-            ))
-            .await?;
-        } else {
-            for op in ["UPDATE", "DELETE"] {
-                conn.execute_unprepared(&format!(
-                    "CREATE TRIGGER IF NOT EXISTS task_archives_no_{op} BEFORE {op} ON task_archives
-                     BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
-                ))
-                .await?;
-            }
-        }
-        Ok(())
+        append_only(m, "task_archives", APPEND_ONLY).await
     }
 
     async fn down(&self, _m: &SchemaManager) -> Result<(), DbErr> {

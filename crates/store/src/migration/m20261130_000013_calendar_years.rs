@@ -3,8 +3,7 @@
 //! binary). Each entry is a new row; the newest row of a year is in force, the
 //! older ones stay as the record of what deadlines were computed with.
 
-use super::common::index;
-use sea_orm::DbBackend;
+use super::common::{append_only, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 pub struct Migration;
@@ -34,23 +33,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         index(m, "calendar_years", "idx_calendar_years_year", &["year"], false).await?;
-        let conn = m.get_connection();
-        if m.get_database_backend() == DbBackend::Postgres {
-            conn.execute_unprepared(&format!(
-                "CREATE TRIGGER calendar_years_append_only BEFORE UPDATE OR DELETE ON calendar_years
-                 FOR EACH ROW EXECUTE PROCEDURE spotcheck_refuse_change('{APPEND_ONLY}')"
-            ))
-            .await?;
-        } else {
-            for op in ["UPDATE", "DELETE"] {
-                conn.execute_unprepared(&format!(
-                    "CREATE TRIGGER IF NOT EXISTS calendar_years_no_{op} BEFORE {op} ON calendar_years
-                     BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY}'); END"
-                ))
-                .await?;
-            }
-        }
-        Ok(())
+        append_only(m, "calendar_years", APPEND_ONLY).await
     }
 
     async fn down(&self, _m: &SchemaManager) -> Result<(), DbErr> {
