@@ -143,6 +143,24 @@ fn result(v: &InspectionView) -> doc::OverallResult {
     }
 }
 
+fn check_points(v: &InspectionView) -> Vec<doc::CheckPoint> {
+    v.items
+        .iter()
+        .flat_map(|i| {
+            i.points.iter().map(|p| doc::CheckPoint {
+                item: i.item_name.clone(),
+                content: p.content.clone(),
+                result: match p.result.as_ref().map(|r| r.code.as_str()) {
+                    Some("compliant") => doc::PointResult::Compliant,
+                    Some("noncompliant") => doc::PointResult::Noncompliant,
+                    _ => doc::PointResult::NotApplicable,
+                },
+                note: p.note.clone(),
+            })
+        })
+        .collect()
+}
+
 fn item_names(v: &InspectionView) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for i in &v.items {
@@ -264,22 +282,7 @@ impl App {
                     })
                     .collect(),
                 recorder,
-                check_points: v
-                    .items
-                    .iter()
-                    .flat_map(|i| {
-                        i.points.iter().map(|p| doc::CheckPoint {
-                            item: i.item_name.clone(),
-                            content: p.content.clone(),
-                            result: match p.result.as_ref().map(|r| r.code.as_str()) {
-                                Some("compliant") => doc::PointResult::Compliant,
-                                Some("noncompliant") => doc::PointResult::Noncompliant,
-                                _ => doc::PointResult::NotApplicable,
-                            },
-                            note: p.note.clone(),
-                        })
-                    })
-                    .collect(),
+                check_points: check_points(v),
                 findings: findings(v),
                 result: result(v),
                 evidence: v
@@ -330,6 +333,7 @@ impl App {
                 inspected_on: day(v.started_at),
                 method: method(v),
                 items: item_names(v),
+                check_points: check_points(v),
                 result: result(v),
                 findings: findings(v),
                 team: team(v),

@@ -271,6 +271,8 @@ pub struct ResultNotice {
     pub method: InspectionMethod,
     /// 检查事项 checked.
     pub items: Vec<String>,
+    /// Every check point with its result, as recorded in the 现场检查笔录.
+    pub check_points: Vec<CheckPoint>,
     /// 检查结果.
     pub result: OverallResult,
     /// Problems found with measures and deadlines; empty when none.

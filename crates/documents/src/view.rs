@@ -244,18 +244,7 @@ fn site_record(c: &Check, d: &SiteRecord) -> Result<Value, DocumentError> {
             ));
         }
     }
-    let points: Vec<Value> = d
-        .check_points
-        .iter()
-        .map(|p| {
-            json!({
-                "item": p.item.trim(),
-                "content": p.content.trim(),
-                "result": point_result(p.result),
-                "note": p.note.trim(),
-            })
-        })
-        .collect();
+    let points = points(&d.check_points);
     let evidence: Vec<Value> = d
         .evidence
         .iter()
@@ -293,6 +282,21 @@ fn objection_text(url: &str, code: Option<&str>) -> String {
     )
 }
 
+/// The check points as both the 笔录 and the 告知书 print them.
+fn points(check_points: &[CheckPoint]) -> Vec<Value> {
+    check_points
+        .iter()
+        .map(|p| {
+            json!({
+                "item": p.item.trim(),
+                "content": p.content.trim(),
+                "result": point_result(p.result),
+                "note": p.note.trim(),
+            })
+        })
+        .collect()
+}
+
 fn result_notice(c: &Check, d: &ResultNotice) -> Result<Value, DocumentError> {
     c.object(&d.object)?;
     c.text("抽查任务名称", &d.task_name)?;
@@ -318,6 +322,7 @@ fn result_notice(c: &Check, d: &ResultNotice) -> Result<Value, DocumentError> {
         "inspected_on": date(d.inspected_on),
         "method": method(d.method),
         "items": lines(&d.items),
+        "points": points(&d.check_points),
         "result": result(&d.result),
         "findings": findings(&d.findings),
         "team": team(&d.team),

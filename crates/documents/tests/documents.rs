@@ -204,6 +204,8 @@ fn result_notice_prints_result_confirmations_code_and_remedies() {
     pdf.assert_contains(&[
         "检 查 结 果 告 知 书",
         "哈住建检告〔2026〕12号",
+        "一、检查事项及检查情况",
+        "安全生产许可证是否在有效期内",
         "二、检查结果",
         "发现问题已责令改正",
         "督促整改，整改期限至2026年3月26日",

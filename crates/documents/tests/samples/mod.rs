@@ -200,6 +200,7 @@ pub fn result_notice() -> ResultNotice {
         inspected_on: day(2026, 3, 12),
         method: InspectionMethod::OnSite,
         items: items(),
+        check_points: check_points(),
         result: result(),
         findings: vec![finding()],
         team: team(),

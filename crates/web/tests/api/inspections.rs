@@ -420,6 +420,17 @@ async fn the_whole_inspection_of_a_joint_task_through_the_api(db: &TestDb) {
     assert!(flat.contains("检查结果告知书"), "{text}");
     assert!(flat.contains(last["object"]["code"].as_str().unwrap()), "{text}");
     assert!(flat.contains("连墙件缺失"), "{text}");
+    let point: String = last["items"][0]["points"][0]["content"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(8)
+        .collect();
+    assert!(
+        flat.contains(&point),
+        "the check points are on the notice: {point} in {text}"
+    );
     assert!(flat.contains(last["verification_code"].as_str().unwrap()), "{text}");
     for m in last["members"].as_array().unwrap() {
         assert!(flat.contains(m["name"].as_str().unwrap()), "{text}");
