@@ -145,8 +145,7 @@ impl App {
             let v = self.team_inspection(actor, team.id).await?;
             let folder = safe(&format!("{}-{}", v.object.code, v.object.name));
             for kind in available(&v) {
-                let (name, pdf) = self.inspection_document(actor, team.id, kind).await?;
-                let _ = name;
+                let (_, pdf) = self.inspection_document(actor, team.id, kind).await?;
                 let stored = es
                     .store(futures_util::stream::once(async move {
                         Ok::<_, std::io::Error>(Bytes::from(pdf))

@@ -4,10 +4,8 @@ use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiUser;
 use axum::Json;
-use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use spotcheck_app::AppError;
+use axum::response::Response;
 use spotcheck_app::archive::ArchiveView;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -50,22 +48,5 @@ async fn download(
     ApiUser(a): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    Ok(package_response(&state, &a, id).await?)
-}
-
-pub(crate) async fn package_response(
-    state: &AppState,
-    actor: &spotcheck_app::Actor,
-    task_id: i64,
-) -> Result<Response, AppError> {
-    let p = state.app.archive_package(actor, task_id).await?;
-    let mut res = Body::from_stream(p.stream).into_response();
-    let h = res.headers_mut();
-    h.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/zip"),
-    );
-    h.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(p.size));
-    crate::download::attachment(h, &p.file_name);
-    Ok(res)
+    Ok(crate::download::archive(&state, &a, id).await?)
 }

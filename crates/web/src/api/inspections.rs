@@ -9,7 +9,7 @@ use crate::extract::ApiUser;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use bytes::Bytes;
 use serde::Deserialize;
 use spotcheck_app::AppError;
@@ -207,25 +207,7 @@ async fn download_evidence(
     ApiUser(a): ApiUser,
     Path((team_id, evidence_id)): Path<(i64, i64)>,
 ) -> Result<Response, ApiError> {
-    Ok(evidence_response(&state, &a, team_id, evidence_id).await?)
-}
-
-/// The stored file as a download, streamed from the store.
-pub(crate) async fn evidence_response(
-    state: &AppState,
-    actor: &spotcheck_app::Actor,
-    team_id: i64,
-    evidence_id: i64,
-) -> Result<Response, AppError> {
-    let (row, reader) = state.app.read_evidence(actor, team_id, evidence_id).await?;
-    let mut res = Body::from_stream(reader.stream).into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = http::HeaderValue::from_str(&row.mime) {
-        h.insert(http::header::CONTENT_TYPE, v);
-    }
-    h.insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(reader.size));
-    crate::download::attachment(h, &row.file_name);
-    Ok(res)
+    Ok(crate::download::evidence(&state, &a, team_id, evidence_id).await?)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -333,25 +315,7 @@ async fn document(
     ApiUser(a): ApiUser,
     Path((team_id, kind)): Path<(i64, String)>,
 ) -> Result<Response, ApiError> {
-    Ok(pdf_response(&state, &a, team_id, &kind).await?)
-}
-
-pub(crate) async fn pdf_response(
-    state: &AppState,
-    actor: &spotcheck_app::Actor,
-    team_id: i64,
-    kind: &str,
-) -> Result<Response, AppError> {
-    let kind = spotcheck_app::documents::kind_of(kind).ok_or_else(|| AppError::not_found("文书"))?;
-    let (name, pdf) = state.app.inspection_document(actor, team_id, kind).await?;
-    let mut res = pdf.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/pdf"),
-    );
-    crate::download::attachment(h, &name);
-    Ok(res)
+    Ok(crate::download::pdf(&state, &a, team_id, &kind).await?)
 }
 
 #[derive(Deserialize, IntoParams)]

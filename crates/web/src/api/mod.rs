@@ -3,7 +3,7 @@
 //! drift from it. Clients authenticate with `Authorization: Bearer <token>`
 //! from `POST /api/v1/auth/login`.
 
-pub(crate) mod archives;
+mod archives;
 mod audit;
 mod auth;
 mod calendar;
@@ -11,7 +11,7 @@ mod departments;
 mod directory;
 mod experts;
 mod home;
-pub(crate) mod inspections;
+mod inspections;
 mod items;
 mod messages;
 mod outside;

@@ -389,7 +389,7 @@ async fn download(
     WebUser(actor): WebUser,
     Path((team_id, evidence_id)): Path<(i64, i64)>,
 ) -> PageResult {
-    Ok(crate::api::inspections::evidence_response(&state, &actor, team_id, evidence_id).await?)
+    Ok(crate::download::evidence(&state, &actor, team_id, evidence_id).await?)
 }
 
 async fn document(
@@ -397,7 +397,7 @@ async fn document(
     WebUser(actor): WebUser,
     Path((team_id, kind)): Path<(i64, String)>,
 ) -> PageResult {
-    match crate::api::inspections::pdf_response(&state, &actor, team_id, &kind).await {
+    match crate::download::pdf(&state, &actor, team_id, &kind).await {
         Ok(r) => Ok(r),
         Err(e) => refused(&state, &actor, team_id, e).await,
     }

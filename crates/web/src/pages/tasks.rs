@@ -466,7 +466,7 @@ async fn archive(State(state): State<AppState>, Path(id): Path<i64>, f: WebForm<
 }
 
 async fn archive_zip(State(state): State<AppState>, WebUser(actor): WebUser, Path(id): Path<i64>) -> PageResult {
-    match crate::api::archives::package_response(&state, &actor, id).await {
+    match crate::download::archive(&state, &actor, id).await {
         Ok(r) => Ok(r),
         Err(e) => refused(&state, &actor, id, e).await,
     }
