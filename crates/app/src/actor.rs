@@ -67,6 +67,11 @@ pub fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
+/// The calendar date in Beijing of an instant: the day a deadline counts.
+pub fn china_date(t: &DateTime<Utc>) -> chrono::NaiveDate {
+    t.with_timezone(&china()).date_naive()
+}
+
 /// `2026-03-10 14:30`, the time format officials read.
 pub fn local_time(t: &DateTime<Utc>) -> String {
     t.with_timezone(&china()).format("%Y-%m-%d %H:%M").to_string()

@@ -31,6 +31,9 @@ pub enum AppError {
     Validation { field: String, message: String },
     #[error("{0}")]
     Conflict(String),
+    /// A client over its rate limit (the public site).
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("系统内部错误，请稍后重试（{0}）")]
     Internal(String),
 }
@@ -50,6 +53,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Validation { .. } => "validation_failed",
             AppError::Conflict(_) => "conflict",
+            AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Internal(_) => "internal",
         }
     }

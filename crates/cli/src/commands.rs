@@ -361,6 +361,7 @@ async fn serve_app(app: App, serve: &ServeArgs, data: &DataArgs) -> CmdResult {
     println!("平台已启动：http://{}/ （Ctrl+C 停止）", serve.listen);
     let cfg = spotcheck_web::WebConfig {
         behind_tls_proxy: serve.behind_tls_proxy,
+        public_rate: serve.public_rate,
     };
     spotcheck_web::serve(listener, app, cfg, shutdown_signal())
         .await

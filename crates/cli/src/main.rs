@@ -114,6 +114,9 @@ struct ServeArgs {
     /// 本服务位于终止 TLS 的反向代理之后（允许监听非本机地址，Cookie 加 Secure，响应加 HSTS）
     #[arg(long, env = "SPOTCHECK_BEHIND_TLS_PROXY", default_value_t = false)]
     behind_tls_proxy: bool,
+    /// 公开网站每个访问者每秒可请求的次数（0 为不限，仅用于性能测试）；核验码相关的请求另限每分钟 10 次
+    #[arg(long, env = "SPOTCHECK_PUBLIC_RATE", default_value_t = 20)]
+    public_rate: u32,
 }
 
 #[derive(Subcommand)]

@@ -84,10 +84,18 @@ pub enum AuditAction {
     ResultCategorySaved,
     TaskArchived,
     CalendarYearSet,
+    TaskPublished,
+    CorrectionRequested,
+    CorrectionApproved,
+    CorrectionRejected,
+    ObjectionReceived,
+    ObjectionDecided,
+    ObjectionAnswered,
+    FollowupRecorded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 72] = [
+    pub const ALL: [AuditAction; 80] = [
         AuditAction::SystemInitialized,
         AuditAction::DemoLoaded,
         AuditAction::Login,
@@ -160,6 +168,14 @@ impl AuditAction {
         AuditAction::ResultCategorySaved,
         AuditAction::TaskArchived,
         AuditAction::CalendarYearSet,
+        AuditAction::TaskPublished,
+        AuditAction::CorrectionRequested,
+        AuditAction::CorrectionApproved,
+        AuditAction::CorrectionRejected,
+        AuditAction::ObjectionReceived,
+        AuditAction::ObjectionDecided,
+        AuditAction::ObjectionAnswered,
+        AuditAction::FollowupRecorded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -237,6 +253,14 @@ impl AuditAction {
             ResultCategorySaved => "result_category.saved",
             TaskArchived => "task.archived",
             CalendarYearSet => "calendar.year_set",
+            TaskPublished => "task.published",
+            CorrectionRequested => "correction.requested",
+            CorrectionApproved => "correction.approved",
+            CorrectionRejected => "correction.rejected",
+            ObjectionReceived => "objection.received",
+            ObjectionDecided => "objection.decided",
+            ObjectionAnswered => "objection.answered",
+            FollowupRecorded => "followup.recorded",
         }
     }
 
@@ -315,6 +339,14 @@ impl AuditAction {
             ResultCategorySaved => "维护检查结果类别",
             TaskArchived => "抽查任务归档",
             CalendarYearSet => "录入年度放假安排",
+            TaskPublished => "公示抽查结果",
+            CorrectionRequested => "申请更正已公示结果",
+            CorrectionApproved => "批准更正已公示结果",
+            CorrectionRejected => "不批准更正已公示结果",
+            ObjectionReceived => "受理异议",
+            ObjectionDecided => "作出异议复核结论",
+            ObjectionAnswered => "反馈异议复核结果",
+            FollowupRecorded => "登记后续处置",
         }
     }
 

@@ -18,6 +18,7 @@ pub mod matching;
 pub mod outside;
 pub mod password;
 pub mod plan;
+pub mod publication;
 pub mod role;
 pub mod task;
 pub mod transition;

@@ -24,6 +24,7 @@ pub mod objects;
 pub mod outside;
 pub mod plans;
 pub mod population;
+pub mod publication;
 pub mod scope;
 pub mod sessions;
 pub mod tasks;

@@ -33,14 +33,24 @@ pub fn attachment(h: &mut HeaderMap, file_name: &str) {
 /// The stored file as a download, streamed from the store.
 pub async fn evidence(state: &AppState, actor: &Actor, team_id: i64, evidence_id: i64) -> Result<Response, AppError> {
     let (row, reader) = state.app.read_evidence(actor, team_id, evidence_id).await?;
+    Ok(stored(reader, &row.mime, &row.file_name))
+}
+
+/// An attachment of an objection, streamed from the store.
+pub async fn objection_file(state: &AppState, actor: &Actor, file_id: i64) -> Result<Response, AppError> {
+    let (row, reader) = state.app.read_objection_file(actor, file_id).await?;
+    Ok(stored(reader, &row.mime, &row.file_name))
+}
+
+fn stored(reader: spotcheck_evidence::EvidenceReader, mime: &str, file_name: &str) -> Response {
     let mut res = Body::from_stream(reader.stream).into_response();
     let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&row.mime) {
+    if let Ok(v) = HeaderValue::from_str(mime) {
         h.insert(header::CONTENT_TYPE, v);
     }
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(reader.size));
-    attachment(h, &row.file_name);
-    Ok(res)
+    attachment(h, file_name);
+    res
 }
 
 /// A 文书 of the team's inspection as a PDF download.

@@ -18,6 +18,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

@@ -10,6 +10,7 @@ mod download;
 mod error;
 mod extract;
 mod pages;
+mod ratelimit;
 mod security;
 mod upload;
 
@@ -32,18 +33,22 @@ pub struct WebConfig {
     /// `Secure`, responses get HSTS, and the client address is taken from
     /// `X-Forwarded-For`.
     pub behind_tls_proxy: bool,
+    /// Requests a second each client may make to the public site (0: no limit).
+    pub public_rate: u32,
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
     pub cfg: Arc<WebConfig>,
+    pub limits: Arc<ratelimit::PublicLimits>,
 }
 
 /// The whole HTTP surface.
 pub fn router(app: App, cfg: WebConfig) -> Router {
     let state = AppState {
         app,
+        limits: ratelimit::PublicLimits::new(cfg.public_rate),
         cfg: Arc::new(cfg),
     };
     let (api_router, _) = api::router().split_for_parts();
@@ -54,6 +59,7 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
         .merge(security::health_router())
         .fallback(not_found)
         .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ratelimit::limit))
         .layer(axum::middleware::from_fn_with_state(state, security::guard))
         .layer(axum::middleware::from_fn(pages::messages::topbar_scope))
         .layer(CompressionLayer::new().compress_when(compressible()))

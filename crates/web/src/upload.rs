@@ -76,3 +76,49 @@ pub async fn receive(mut multipart: Multipart) -> Result<Upload, AppError> {
         fields,
     })
 }
+
+/// Reads a multipart form whose file parts are named `files` (an objection's
+/// attachments): each held in memory up to `max_each` bytes, at most
+/// `max_files` of them, beside the text fields.
+pub async fn receive_attachments(
+    mut multipart: Multipart,
+    max_each: usize,
+    max_files: usize,
+) -> Result<(HashMap<String, String>, Vec<spotcheck_app::objections::Attachment>), AppError> {
+    let mut fields = HashMap::new();
+    let mut files = Vec::new();
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(format!("上传中断或格式错误：{e}")))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "files" {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|e| bad(format!("上传中断：{e}")))? {
+                if bytes.len() + chunk.len() > max_each {
+                    return Err(bad(format!(
+                        "附件“{file_name}”超过 {} MB，请压缩后再提交",
+                        max_each / 1024 / 1024
+                    )));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if bytes.is_empty() && file_name.is_empty() {
+                continue; // the empty file input of a form sent without a file
+            }
+            if files.len() == max_files {
+                return Err(bad(format!("附件最多 {max_files} 个")));
+            }
+            files.push(spotcheck_app::objections::Attachment {
+                file_name,
+                bytes: bytes.into(),
+            });
+        } else {
+            let value = field.text().await.map_err(|e| bad(format!("表单内容无法识别：{e}")))?;
+            fields.insert(name, value);
+        }
+    }
+    Ok((fields, files))
+}

@@ -18,6 +18,7 @@ mod m20261129_000010_task_object_paging;
 mod m20261130_000011_inspections;
 mod m20261130_000012_task_archives;
 mod m20261130_000013_calendar_years;
+mod m20261201_000014_publication;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_inspections::Migration),
             Box::new(m20261130_000012_task_archives::Migration),
             Box::new(m20261130_000013_calendar_years::Migration),
+            Box::new(m20261201_000014_publication::Migration),
         ]
     }
 }

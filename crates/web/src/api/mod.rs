@@ -16,6 +16,7 @@ mod items;
 mod messages;
 mod outside;
 mod plans;
+mod publication;
 mod tasks;
 mod teams;
 mod users;
@@ -60,6 +61,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = inspections::routes(r);
     let r = archives::routes(r);
     let r = calendar::routes(r);
+    let r = publication::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);
     let r = messages::routes(r);

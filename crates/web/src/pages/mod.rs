@@ -17,6 +17,8 @@ pub(crate) mod messages;
 mod outside;
 mod plans;
 mod public;
+mod public_results;
+mod results;
 pub(crate) mod tasks;
 mod teams;
 mod users;
@@ -143,6 +145,8 @@ pub fn router() -> Router<AppState> {
         .merge(inspections::router())
         .merge(categories::router())
         .merge(calendar::router())
+        .merge(results::router())
+        .merge(public_results::router())
 }
 
 pub struct MenuItem {
@@ -210,6 +214,7 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
                 item("年度抽查计划", "/plans"),
                 item("抽查任务", "/tasks"),
                 item("不适用双随机的检查", "/outside-inspections"),
+                item("异议与更正", "/objections"),
             ],
         });
     }

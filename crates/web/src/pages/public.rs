@@ -159,6 +159,8 @@ async fn tasks(State(state): State<AppState>) -> PageResult {
 struct TaskPage {
     platform: String,
     d: spotcheck_app::tasks::TaskDetail,
+    /// The task's published results (empty before publication).
+    results: spotcheck_app::public_results::PublicTaskResults,
 }
 
 /// `/public/tasks/12`: the page; `/public/tasks/12.json`: the same as JSON.
@@ -175,9 +177,14 @@ async fn task_json(State(state): State<AppState>, Path(file): Path<String>) -> a
     if json {
         return Json(d).into_response();
     }
+    let results = match state.app.public_task_results(id).await {
+        Ok(r) => r,
+        Err(e) => return crate::error::PageError::from(e).into_response(),
+    };
     match render(TaskPage {
         platform: state.app.settings().platform_name.clone(),
         d,
+        results,
     }) {
         Ok(r) => r,
         Err(e) => e.into_response(),

@@ -62,6 +62,7 @@ fn notice(code: Option<&str>) -> Option<String> {
             "requested" => "已提交调整更换申请，待分管负责人审批。",
             "decided" => "已处理调整更换申请。批准的，替换人员抽取已锁定，待揭晓。",
             "replaced" => "已揭晓：替换人员已加入检查组，原成员的记录保留。",
+            "published" => "已公示：检查结果已在公开网站发布，依法不予公开的结果已计数但不公开。",
             "archived" => "已归档：检查文书已保存，归档清单的哈希已记入审计日志（哈希链签署）。",
             _ => return None,
         }
@@ -253,6 +254,8 @@ struct ShowPage {
     archives: Vec<spotcheck_app::archive::ArchiveView>,
     /// The actor may archive now.
     can_archive: bool,
+    /// 结果公示 (第二十三条), once the inspections have begun.
+    publication: Option<spotcheck_app::publication::TaskPublicationView>,
 }
 
 impl ShowPage {
@@ -296,10 +299,19 @@ async fn show_page(state: &AppState, actor: &Actor, id: i64) -> Result<ShowPage,
         Vec::new()
     };
     let archives = state.app.task_archives(actor, id).await?;
+    let publication = if matches!(
+        d.task.status.code.as_str(),
+        "inspecting" | "entered" | "published" | "archived"
+    ) {
+        Some(state.app.task_publication(actor, id).await?)
+    } else {
+        None
+    };
     let can_archive = matches!(d.task.status.code.as_str(), "entered" | "published" | "archived")
         && actor.may(Permission::ManageTasks)
         && actor.department.code.as_str() == d.task.department_code;
     Ok(ShowPage {
+        publication,
         archives,
         can_archive,
         experts,

@@ -10,6 +10,7 @@ mod items;
 mod messages;
 mod outside;
 mod plans;
+mod publication;
 mod support;
 mod tasks;
 mod teams;

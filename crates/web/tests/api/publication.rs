@@ -1,0 +1,385 @@
+//! 一公开 through the API: the demo's finished task published within (or, as
+//! here, after) its 20-working-day deadline with one result withheld; the
+//! public search that shows what was published and only that; a correction
+//! that only the executing unit's 主要负责人 can approve, shown on the public
+//! page while the original stays in the record; an objection filed with the
+//! 核验码, decided 更正 and answered, each deadline counted in working days;
+//! follow-up of the problem found; the database refusing to rewrite a
+//! published version; and the public site's rate limit on code lookups.
+
+use crate::support::TestApp;
+use chrono::Datelike;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use spotcheck_domain::calendar::WorkCalendar;
+use spotcheck_domain::publication::{PUBLISH_WORKDAYS, REVIEW_WORKDAYS, deadline};
+use spotcheck_store::ConnectionTrait;
+use spotcheck_store::on_both_backends;
+use spotcheck_store::testing::TestDb;
+
+on_both_backends!(
+    publishing_correcting_and_objecting_through_the_api,
+    the_public_cannot_guess_verification_codes,
+);
+
+/// The demo's finished task (every team confirmed): its id.
+async fn finished_task(t: &TestApp, token: &str) -> i64 {
+    t.app.load_demo_inspections().await.unwrap();
+    let (_, list) = t.get(token, "/api/v1/tasks").await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["status"]["code"] == "entered")
+        .expect("the demo has a task whose results are entered")["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn publish(t: &TestApp, harbin: &str) -> (i64, Vec<Value>, Value) {
+    let id = finished_task(t, harbin).await;
+    let (s, p) = t.get(harbin, &format!("/api/v1/tasks/{id}/publication")).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let candidates = p["candidates"].as_array().unwrap().clone();
+    assert!(candidates.len() >= 3, "{p}");
+    assert!(candidates.iter().all(|c| c["is_final"] == true));
+    (id, candidates, p)
+}
+
+async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let harbin = t.token("hrb_admin").await;
+    let (id, candidates, before) = publish(&t, &harbin).await;
+
+    // The deadline: 20 working days after the task's last day, as the
+    // official calendar counts them, against the server's today.
+    let window_end = chrono::NaiveDate::parse_from_str("2026-09-30", "%Y-%m-%d").unwrap();
+    let today = t.now().with_timezone(&spotcheck_app::actor::china()).date_naive();
+    let expected = deadline(WorkCalendar::official(), window_end, PUBLISH_WORKDAYS, None, today);
+    assert_eq!(before["deadline"]["due"], expected.due.to_string(), "{before}");
+    assert_eq!(before["deadline"]["due"], "2026-11-03", "National Day week is not counted");
+    assert_eq!(before["deadline"]["days_left"], expected.days_left);
+    assert_eq!(before["deadline"]["state"]["code"], "overdue");
+    assert_eq!(before["published"], false);
+    assert_eq!(before["can_publish"], true);
+
+    // Only the initiating department publishes; a withheld result needs its legal reason.
+    let daoli = t.token("daoli_admin").await;
+    let (s, _) = t
+        .post(&daoli, &format!("/api/v1/tasks/{id}/publication"), json!({}))
+        .await;
+    assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND, "{s}");
+    let withheld_id = candidates[1]["inspection_id"].as_i64().unwrap();
+    let (s, e) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/tasks/{id}/publication"),
+            json!({"withheld": [{"inspection_id": withheld_id, "reason": " "}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["error"]["message"].as_str().unwrap().contains("法定理由"), "{e}");
+    let (s, p) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/tasks/{id}/publication"),
+            json!({"withheld": [{"inspection_id": withheld_id, "reason": "涉及商业秘密（《政府信息公开条例》第十五条）"}]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["published"], true);
+    assert_eq!(p["results"], candidates.len());
+    assert_eq!(p["withheld"], 1);
+    assert_eq!(p["deadline"]["state"]["code"], "met_late", "{}", p["deadline"]);
+    assert!(p["deadline"]["days_over"].as_i64().unwrap() > 0);
+    let (_, task) = t.get(&harbin, &format!("/api/v1/tasks/{id}")).await;
+    assert_eq!(task["task"]["status"]["code"], "published");
+    let (s, _) = t
+        .post(&harbin, &format!("/api/v1/tasks/{id}/publication"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "published once");
+
+    // The public sees every result but the withheld one, with the required fields.
+    let public = t.public_json(&format!("/public/tasks/{id}/results.json")).await;
+    assert_eq!(public["withheld"], 1, "{public}");
+    let shown = public["results"].as_array().unwrap();
+    assert_eq!(shown.len(), candidates.len() - 1);
+    assert!(shown.iter().all(|r| r["inspection_id"] != withheld_id));
+    let first = &candidates[0];
+    let first_id = first["inspection_id"].as_i64().unwrap();
+    let r = shown.iter().find(|r| r["inspection_id"] == first_id).unwrap();
+    for field in ["department", "kind", "inspected_on", "object_name", "object_code", "items", "result", "disposal"] {
+        assert!(!r[field].is_null() && r[field] != "", "{field} missing: {r}");
+    }
+    assert_eq!(r["kind"]["label"], "双随机抽查");
+    assert_eq!(r["disposal"]["code"], "pending", "the first team found a problem: {r}");
+    let code = first["object_code"].as_str().unwrap();
+    let found = t.public_json(&format!("/public/results.json?q={code}")).await;
+    assert!(
+        found["results"].as_array().unwrap().iter().any(|x| x["inspection_id"] == first_id),
+        "{found}"
+    );
+    let name_part: String = first["object_name"].as_str().unwrap().chars().take(4).collect();
+    let by_name = t
+        .public_json(&format!("/public/results.json?q={name_part}&kind=双随机抽查&from=2026-09-01&to=2026-09-30"))
+        .await;
+    assert!(!by_name["results"].as_array().unwrap().is_empty(), "{by_name}");
+    let withheld_code = candidates[1]["object_code"].as_str().unwrap();
+    let hidden = t.public_json(&format!("/public/results.json?q={withheld_code}")).await;
+    assert!(
+        hidden["results"].as_array().unwrap().iter().all(|x| x["inspection_id"] != withheld_id),
+        "a withheld result never reaches the public: {hidden}"
+    );
+    let r = t.http.get(t.url(&format!("/public/results/{withheld_id}.json"))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let bad = t.http.get(t.url("/public/results.json?from=2026-13-01")).send().await.unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A correction: asked by the executing unit, refused to anyone but its 主要负责人.
+    let (_, record) = t.get(&harbin, &format!("/api/v1/results/{first_id}")).await;
+    assert_eq!(record["can_request_correction"], true, "{record}");
+    assert_eq!(record["versions"].as_array().unwrap().len(), 1);
+    let (s, e) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/results/{first_id}/corrections"),
+            json!({"result_category": "rectified", "result_summary": "", "reason": ""}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a reason is required: {e}");
+    let (s, c) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/results/{first_id}/corrections"),
+            json!({"result_category": "no_problem", "result_summary": "经复核，问题系资料归档延误，已于检查当日补正",
+                   "reason": "检查记录所附资料在检查当日已补正，原结果认定有误"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let cid = c["id"].as_i64().unwrap();
+    assert_eq!(c["status"]["code"], "pending");
+    let deputy = t.token("hrb_deputy").await;
+    let (s, _) = t
+        .post(&deputy, &format!("/api/v1/corrections/{cid}/decision"), json!({"approve": true}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the 分管负责人 cannot approve a correction");
+    let (s, _) = t
+        .post(&harbin, &format!("/api/v1/corrections/{cid}/decision"), json!({"approve": true}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "the operator cannot approve its own request");
+    // Until approved, the public still sees the original.
+    let still = t.public_json(&format!("/public/results/{first_id}.json")).await;
+    assert_eq!(still["result"]["version"], 1);
+    let head = t.token("hrb_head").await;
+    let (_, pending) = t.get(&head, "/api/v1/corrections/pending").await;
+    assert!(pending.as_array().unwrap().iter().any(|p| p["id"] == cid), "{pending}");
+    let (s, d) = t
+        .post(&head, &format!("/api/v1/corrections/{cid}/decision"), json!({"approve": true}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["status"]["code"], "approved");
+    let (s, _) = t
+        .post(&head, &format!("/api/v1/corrections/{cid}/decision"), json!({"approve": true}))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "decided once");
+    let corrected = t.public_json(&format!("/public/results/{first_id}.json")).await;
+    assert_eq!(corrected["result"]["version"], 2, "{corrected}");
+    assert_eq!(corrected["result"]["result"]["code"], "no_problem");
+    assert_eq!(
+        corrected["result"]["correction_reason"],
+        "检查记录所附资料在检查当日已补正，原结果认定有误"
+    );
+    assert_eq!(corrected["result"]["corrected_on"], today.to_string());
+    assert_eq!(corrected["corrections"].as_array().unwrap().len(), 1);
+    let page = t.public_text(&format!("/public/results/{first_id}")).await;
+    assert!(page.contains("已更正") && page.contains("原结果认定有误"), "{page}");
+    let (_, record) = t.get(&harbin, &format!("/api/v1/results/{first_id}")).await;
+    let versions = record["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0]["result"]["code"], first_result_code(&t, &harbin, first_id).await);
+    // Published versions cannot be rewritten in the database, whoever connects.
+    let tampered = t
+        .app
+        .store()
+        .conn()
+        .execute_unprepared(&format!(
+            "UPDATE result_versions SET result_summary = 'x' WHERE inspection_id = {first_id}"
+        ))
+        .await;
+    assert!(tampered.is_err(), "published versions are append-only");
+
+    // An objection filed on the public site with the 核验码 of the 告知书.
+    let second_id = candidates[2]["inspection_id"].as_i64().unwrap();
+    let team = candidates[2]["team_id"].as_i64().unwrap();
+    let (_, insp) = t.get(&harbin, &format!("/api/v1/teams/{team}/inspection")).await;
+    let code = insp["verification_code"].as_str().unwrap().to_string();
+    let r = t
+        .http
+        .post(t.url("/api/v1/public/objections"))
+        .json(&json!({"code": "AAAA-BBBB-CCCC", "submitter": "张三", "contact": "13800000000", "content": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "an unknown code is refused");
+    let r = t
+        .http
+        .post(t.url("/api/v1/public/objections"))
+        .json(&json!({"code": code.to_lowercase().replace('-', " "), "submitter": "张三", "contact": "13800000000",
+                      "content": "检查当日安全生产许可证原件在总部，次日已提交，请求更正检查结果。"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let filed: Value = r.json().await.unwrap();
+    let received = today;
+    let review_due = WorkCalendar::official().add_workdays(received, REVIEW_WORKDAYS).date;
+    assert_eq!(filed["review_due"], review_due.to_string(), "{filed}");
+    assert!(filed["receipt_no"].as_str().unwrap().starts_with(&format!("YY{}-", received.year())));
+    let (_, list) = t.get(&harbin, "/api/v1/objections").await;
+    let o = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["inspection_id"] == second_id)
+        .expect("the unit sees the objection")
+        .clone();
+    let oid = o["id"].as_i64().unwrap();
+    assert_eq!(o["channel"]["code"], "online");
+    assert_eq!(o["review"]["days_left"], REVIEW_WORKDAYS as i64, "{o}");
+    // A paper objection entered by the unit, received a month ago: overdue.
+    let (s, paper) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/results/{second_id}/objections"),
+            json!({"submitter": "李四", "contact": "0451-12345678", "content": "书面异议",
+                   "received_on": (today - chrono::Duration::days(40)).to_string()}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{paper}");
+    assert_eq!(paper["review"]["state"]["code"], "overdue", "{paper}");
+    assert_eq!(paper["overdue"], true);
+    // 更正: the decision files a correction request for the head.
+    let (s, e) = t
+        .post(&harbin, &format!("/api/v1/objections/{oid}/decision"), json!({"decision": "correct", "reason": "属实"}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "更正 needs the corrected result: {e}");
+    let (s, decided) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/objections/{oid}/decision"),
+            json!({"decision": "correct", "reason": "经核实，许可证次日补交属实", "result_category": "no_problem",
+                   "result_summary": "许可证有效"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{decided}");
+    assert_eq!(decided["status"]["code"], "decided");
+    assert_eq!(decided["review"]["state"]["code"], "met");
+    assert_eq!(decided["feedback"]["days_left"], 15);
+    let cid2 = decided["correction_id"].as_i64().expect("a correction request was filed");
+    let (s, _) = t
+        .post(&head, &format!("/api/v1/corrections/{cid2}/decision"), json!({"approve": false, "note": ""}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a refusal gives its reason");
+    let (s, _) = t
+        .post(&head, &format!("/api/v1/corrections/{cid2}/decision"), json!({"approve": true}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    // The status page shows no outcome until the object has been told.
+    let st = t.public_json(&format!("/public/objections/status.json?code={code}")).await;
+    assert_eq!(st[0]["status"]["code"], "decided", "{st}");
+    assert!(st[0]["decision"].is_null());
+    let (s, e) = t
+        .post(&harbin, &format!("/api/v1/objections/{oid}/feedback"), json!({"method": "信鸽"}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (s, answered) = t
+        .post(&harbin, &format!("/api/v1/objections/{oid}/feedback"), json!({"method": "电话告知", "note": "已电话告知张三"}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{answered}");
+    assert_eq!(answered["status"]["code"], "answered");
+    assert_eq!(answered["feedback"]["state"]["code"], "met");
+    let st = t.public_json(&format!("/public/objections/status.json?code={code}")).await;
+    assert_eq!(st[0]["decision"]["code"], "correct", "{st}");
+
+    // Follow-up of the problem found: the published result's 后续处置 follows.
+    let (_, record) = t.get(&harbin, &format!("/api/v1/results/{first_id}")).await;
+    let finding = record["findings"][0]["finding_id"].as_i64().expect("the first team found a problem");
+    let (s, e) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/results/{first_id}/followups"),
+            json!({"finding_id": finding, "step": "recheck", "receiving_body": "", "status": "in_progress"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    for status in ["in_progress", "done"] {
+        let (s, f) = t
+            .post(
+                &harbin,
+                &format!("/api/v1/results/{first_id}/followups"),
+                json!({"finding_id": finding, "step": "整改复查", "receiving_body": "哈尔滨市住房和城乡建设局",
+                       "status": status, "note": "整改到位"}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{f}");
+    }
+    let shown = t.public_json(&format!("/public/results/{first_id}.json")).await;
+    assert_eq!(shown["result"]["disposal"]["code"], "done", "{shown}");
+    // The province (the superior) sees the follow-up.
+    let province = t.token("hlj_admin").await;
+    let (s, seen) = t.get(&province, &format!("/api/v1/results/{first_id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(seen["findings"][0]["steps"].as_array().unwrap().len(), 2);
+    assert_eq!(seen["can_record_followup"], false);
+
+    // Every step is in the audit trail.
+    let (_, audit) = t.get(&province, "/api/v1/audit?page_size=100").await;
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    for a in [
+        "task.published",
+        "correction.requested",
+        "correction.approved",
+        "objection.received",
+        "objection.decided",
+        "objection.answered",
+        "followup.recorded",
+    ] {
+        assert!(actions.contains(&a), "{a} not audited: {actions:?}");
+    }
+}
+
+async fn first_result_code(t: &TestApp, token: &str, inspection_id: i64) -> String {
+    let (_, record) = t.get(token, &format!("/api/v1/results/{inspection_id}")).await;
+    record["final_result"]["code"].as_str().unwrap().to_string()
+}
+
+/// Code lookups are limited per client: guessing 核验码 by trying does not scale.
+async fn the_public_cannot_guess_verification_codes(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let mut limited = false;
+    for i in 0..15 {
+        let r = t
+            .http
+            .get(t.url(&format!("/public/objections/status.json?code=AAAA-BBBB-{i:04}")))
+            .send()
+            .await
+            .unwrap();
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(r.headers().contains_key("retry-after"));
+            let body: Value = r.json().await.unwrap();
+            assert!(body["error"]["message"].as_str().unwrap().contains("访问过于频繁"));
+            assert!(i >= 10, "the first ten lookups of a minute pass");
+            limited = true;
+            break;
+        }
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    assert!(limited, "the eleventh lookup within a minute is refused");
+    // Other public pages are not affected by that budget.
+    let r = t.http.get(t.url("/public/results.json")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
