@@ -11,6 +11,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod calendar;
 pub mod crypto;
+pub mod dashboard;
 pub mod demo;
 mod demo_directory;
 mod demo_inspections;

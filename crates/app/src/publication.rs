@@ -657,8 +657,7 @@ impl App {
             can_request_correction: public.is_some()
                 && handles
                 && !corrections.iter().any(|c| c.status == CorrectionStatus::Pending.code()),
-            can_decide_correction: heads
-                && corrections.iter().any(|c| c.status == CorrectionStatus::Pending.code()),
+            can_decide_correction: heads && corrections.iter().any(|c| c.status == CorrectionStatus::Pending.code()),
             corrections: corrections.iter().map(|c| correction_view(c, &label)).collect(),
             objections,
             can_handle_objections: final_ && handles,

@@ -192,6 +192,9 @@ pub struct TaskView {
     pub plan_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub dispatched_at: Option<DateTime<Utc>>,
+    /// 公示期限 (第二十三条) once the inspections have begun: 20 working days
+    /// after the task's end, and how it stands (met when published).
+    pub publication_deadline: Option<crate::publication::DeadlineView>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, ToSchema)]
@@ -470,7 +473,18 @@ impl App {
         }
         let kind = TaskKind::parse(&t.kind).unwrap_or(TaskKind::DoubleRandom);
         let status = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Draft);
+        let publication_deadline = match status {
+            TaskStatus::Inspecting | TaskStatus::Entered => Some(self.publication_deadline(t, None).await?),
+            TaskStatus::Published | TaskStatus::Archived => {
+                let published = spotcheck_store::publication::task_publication(db, t.id)
+                    .await?
+                    .map(|p| crate::actor::china_date(&p.published_at));
+                Some(self.publication_deadline(t, published).await?)
+            }
+            _ => None,
+        };
         Ok(TaskView {
+            publication_deadline,
             id: t.id,
             code: t.code.clone(),
             name: t.name.clone(),

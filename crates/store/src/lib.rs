@@ -11,6 +11,7 @@
 pub mod archives;
 pub mod audit;
 pub mod calendar;
+pub mod dashboard;
 pub mod departments;
 mod entity;
 mod error;

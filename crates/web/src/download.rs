@@ -30,6 +30,18 @@ pub fn attachment(h: &mut HeaderMap, file_name: &str) {
     }
 }
 
+/// A spreadsheet the server wrote, as a download.
+pub fn xlsx(file_name: &str, bytes: Vec<u8>) -> Response {
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    attachment(h, file_name);
+    res
+}
+
 /// The stored file as a download, streamed from the store.
 pub async fn evidence(state: &AppState, actor: &Actor, team_id: i64, evidence_id: i64) -> Result<Response, AppError> {
     let (row, reader) = state.app.read_evidence(actor, team_id, evidence_id).await?;

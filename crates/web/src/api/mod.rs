@@ -7,6 +7,7 @@ mod archives;
 mod audit;
 mod auth;
 mod calendar;
+mod dashboard;
 mod departments;
 mod directory;
 mod experts;
@@ -61,6 +62,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     let r = inspections::routes(r);
     let r = archives::routes(r);
     let r = calendar::routes(r);
+    let r = dashboard::routes(r);
     let r = publication::routes(r);
     let r = experts::routes(r);
     let r = directory::routes(r);

@@ -9,9 +9,8 @@ use crate::extract::{WebForm, WebUser, check_csrf};
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect};
 use axum::routing::{get, post};
-use http::{HeaderValue, header};
 use serde::Deserialize;
 use spotcheck_app::actor::local_time;
 use spotcheck_app::import::{ImportJobView, ImportRequest};
@@ -60,16 +59,7 @@ fn object_kind(s: Option<&str>) -> ObjectKind {
         .unwrap_or(ObjectKind::Enterprise)
 }
 
-fn xlsx(file_name: &str, bytes: Vec<u8>) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    crate::download::attachment(h, file_name);
-    res
-}
+use crate::download::xlsx;
 
 // ---- objects ----
 

@@ -6,6 +6,7 @@ mod account;
 mod audit;
 mod calendar;
 mod categories;
+mod dashboard;
 mod departments;
 mod directory;
 mod experts;
@@ -78,6 +79,15 @@ pub const ID_ROUTES: &[(&str, &str)] = &[
     ("POST", "/tasks/{task_id}/dispatch"),
     ("POST", "/tasks/{task_id}/archives"),
     ("GET", "/tasks/{task_id}/archive.zip"),
+    ("POST", "/tasks/{task_id}/publication"),
+    ("GET", "/results/{inspection_id}"),
+    ("POST", "/results/{inspection_id}/corrections"),
+    ("POST", "/results/{inspection_id}/objections"),
+    ("POST", "/results/{inspection_id}/followups"),
+    ("POST", "/corrections/{correction_id}/decision"),
+    ("POST", "/objections/{objection_id}/decision"),
+    ("POST", "/objections/{objection_id}/feedback"),
+    ("GET", "/objection-files/{file_id}"),
     ("GET", "/tasks/{task_id}/units/{unit_code}/match"),
     ("POST", "/tasks/{task_id}/units/{unit_code}/match/lock"),
     ("POST", "/tasks/{task_id}/units/{unit_code}/match/reveal"),
@@ -145,6 +155,7 @@ pub fn router() -> Router<AppState> {
         .merge(inspections::router())
         .merge(categories::router())
         .merge(calendar::router())
+        .merge(dashboard::router())
         .merge(results::router())
         .merge(public_results::router())
 }
@@ -215,6 +226,7 @@ fn menu(actor: &Actor, gated: bool, active: &str) -> Vec<MenuGroup> {
                 item("抽查任务", "/tasks"),
                 item("不适用双随机的检查", "/outside-inspections"),
                 item("异议与更正", "/objections"),
+                item("监管看板", "/dashboard"),
             ],
         });
     }

@@ -196,8 +196,11 @@ async fn record_objection(
     State(state): State<AppState>,
     WebUser(actor): WebUser,
     Path(id): Path<i64>,
-    multipart: Multipart,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
+    // Outside the jurisdiction the answer is 404, whatever was sent.
+    state.app.result_record(&actor, id).await?;
+    let multipart = multipart.map_err(|e| AppError::invalid("files", format!("表单应以文件上传方式提交：{e}")))?;
     let (fields, files) = match crate::upload::receive_attachments(
         multipart,
         spotcheck_app::objections::MAX_ATTACHMENT_BYTES,

@@ -108,6 +108,12 @@ async fn five_failures_lock_the_account_and_every_attempt_is_audited(db: &TestDb
 /// (the item list, template names): nothing to hide between counties.
 const PROVINCE_WIDE: &[&str] = &["item_code", "list", "version", "category_code", "year"];
 
+/// Resources that exist only once a task's results are published or an
+/// objection is filed: the walk below cannot give 道里 one of its own, so
+/// `publication::published_records_answer_404_outside_the_jurisdiction` walks
+/// these routes (another jurisdiction's id → 404, the own → found).
+pub const AFTER_PUBLICATION: &[&str] = &["correction_id", "objection_id", "file_id"];
+
 /// The request body each id route needs to get past its input parsing.
 /// Ids of the demo's teams: the city's own task (not the county's to see)
 /// and the joint task with 道里, which 道里 staffs here so that a
@@ -167,7 +173,7 @@ async fn staffing_ids(t: &TestApp) -> StaffingIds {
     }
 }
 
-fn body_for(method: &str, path: &str) -> Value {
+pub fn body_for(method: &str, path: &str) -> Value {
     match (method, path) {
         ("put", "/api/v1/objects/{object_id}" | "/api/v1/inspectors/{inspector_id}") => json!({"fields": {}}),
         ("post", "/api/v1/objects/{object_id}/active" | "/api/v1/inspectors/{inspector_id}/active") => {
@@ -184,6 +190,8 @@ fn body_for(method: &str, path: &str) -> Value {
             json!({"display_name": "x", "role": "inspector", "department_code": "230102", "phone": "", "active": true})
         }
         ("put", "/api/v1/departments/{code}") => json!({"name": "测试单位", "active": true}),
+        ("post", "/api/v1/results/{inspection_id}/followups") => json!({"finding_id": 0}),
+        ("post", "/api/v1/corrections/{correction_id}/decision") => json!({"approve": false}),
         _ => json!({}),
     }
 }
@@ -381,6 +389,20 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         .await;
     let own_upload = up["upload_id"].as_str().unwrap().to_string();
 
+    // A result of the city's finished task (not the county's) and the own inspection.
+    let harbin_token = t.token("hrb_admin").await;
+    let city_task = crate::publication::finished_task(&t, &harbin_token).await;
+    let (_, city_teams) = t.get(&harbin_token, &format!("/api/v1/tasks/{city_task}")).await;
+    let city_team = city_teams["staffing"]["teams"][0]["id"].as_i64().unwrap();
+    let (_, city_inspection) = t
+        .get(&harbin_token, &format!("/api/v1/teams/{city_team}/inspection"))
+        .await;
+    let other_inspection = city_inspection["id"].to_string();
+    let (_, own_inspection) = t
+        .get(leader, &format!("/api/v1/teams/{}/inspection", staffing.own_team))
+        .await;
+    let own_inspection = own_inspection["id"].to_string();
+
     // For each path parameter: who asks, another county's value, an own value.
     let params: std::collections::HashMap<&str, (&String, String, String)> = [
         ("id", (&county_admin, other_user.to_string(), own_user.to_string())),
@@ -428,6 +450,7 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         ("evidence_id", (&county_admin, own_evidence.clone(), own_evidence)),
         ("upload_id", (&county_admin, own_upload.clone(), own_upload)),
         ("kind", (&county_admin, "notice".to_string(), "notice".to_string())),
+        ("inspection_id", (&county_admin, other_inspection, own_inspection)),
         (
             "job_id",
             (
@@ -446,6 +469,9 @@ async fn api_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
         let names: Vec<String> = param_re.captures_iter(path).map(|c| c[1].to_string()).collect();
         // Province-wide resources that belong to no department.
         if names.is_empty() || names.iter().all(|n| PROVINCE_WIDE.contains(&n.as_str())) {
+            continue;
+        }
+        if names.iter().any(|n| AFTER_PUBLICATION.contains(&n.as_str())) {
             continue;
         }
         let ops = [
@@ -619,8 +645,13 @@ async fn page_routes_with_ids_answer_404_outside_the_jurisdiction(db: &TestDb) {
     let other_message = t.message_to("nangang_admin", "南岗的消息", true).await.to_string();
     let staffing = staffing_ids(&t).await;
     let other_outside = crate::outside::record(&t, &nangang, other_object).await.to_string();
+    let city = crate::publication::city_records(&t).await;
     for (method, route) in spotcheck_web::PAGE_ID_ROUTES {
         let path = route
+            .replace("{inspection_id}", &city.inspection.to_string())
+            .replace("{correction_id}", &city.correction.to_string())
+            .replace("{objection_id}", &city.objection.to_string())
+            .replace("{file_id}", &city.file.to_string())
             .replace("{id}", &other_user.to_string())
             .replace("{code}", "230103")
             .replace("{seq}", &other_seq.to_string())

@@ -3,6 +3,7 @@
 //! linking fast; each capability has its own module.
 
 mod calendar;
+mod dashboard;
 mod directory;
 mod foundation;
 mod inspections;

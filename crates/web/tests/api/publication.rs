@@ -20,10 +20,12 @@ use spotcheck_store::testing::TestDb;
 on_both_backends!(
     publishing_correcting_and_objecting_through_the_api,
     the_public_cannot_guess_verification_codes,
+    published_records_answer_404_outside_the_jurisdiction,
+    the_public_search_holds_under_concurrent_load,
 );
 
 /// The demo's finished task (every team confirmed): its id.
-async fn finished_task(t: &TestApp, token: &str) -> i64 {
+pub async fn finished_task(t: &TestApp, token: &str) -> i64 {
     t.app.load_demo_inspections().await.unwrap();
     let (_, list) = t.get(token, "/api/v1/tasks").await;
     list.as_array()
@@ -56,7 +58,10 @@ async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
     let today = t.now().with_timezone(&spotcheck_app::actor::china()).date_naive();
     let expected = deadline(WorkCalendar::official(), window_end, PUBLISH_WORKDAYS, None, today);
     assert_eq!(before["deadline"]["due"], expected.due.to_string(), "{before}");
-    assert_eq!(before["deadline"]["due"], "2026-11-03", "National Day week is not counted");
+    assert_eq!(
+        before["deadline"]["due"], "2026-11-03",
+        "National Day week is not counted"
+    );
     assert_eq!(before["deadline"]["days_left"], expected.days_left);
     assert_eq!(before["deadline"]["state"]["code"], "overdue");
     assert_eq!(before["published"], false);
@@ -107,7 +112,16 @@ async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
     let first = &candidates[0];
     let first_id = first["inspection_id"].as_i64().unwrap();
     let r = shown.iter().find(|r| r["inspection_id"] == first_id).unwrap();
-    for field in ["department", "kind", "inspected_on", "object_name", "object_code", "items", "result", "disposal"] {
+    for field in [
+        "department",
+        "kind",
+        "inspected_on",
+        "object_name",
+        "object_code",
+        "items",
+        "result",
+        "disposal",
+    ] {
         assert!(!r[field].is_null() && r[field] != "", "{field} missing: {r}");
     }
     assert_eq!(r["kind"]["label"], "双随机抽查");
@@ -115,23 +129,43 @@ async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
     let code = first["object_code"].as_str().unwrap();
     let found = t.public_json(&format!("/public/results.json?q={code}")).await;
     assert!(
-        found["results"].as_array().unwrap().iter().any(|x| x["inspection_id"] == first_id),
+        found["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["inspection_id"] == first_id),
         "{found}"
     );
     let name_part: String = first["object_name"].as_str().unwrap().chars().take(4).collect();
     let by_name = t
-        .public_json(&format!("/public/results.json?q={name_part}&kind=双随机抽查&from=2026-09-01&to=2026-09-30"))
+        .public_json(&format!(
+            "/public/results.json?q={name_part}&kind=双随机抽查&from=2026-09-01&to=2026-09-30"
+        ))
         .await;
     assert!(!by_name["results"].as_array().unwrap().is_empty(), "{by_name}");
     let withheld_code = candidates[1]["object_code"].as_str().unwrap();
     let hidden = t.public_json(&format!("/public/results.json?q={withheld_code}")).await;
     assert!(
-        hidden["results"].as_array().unwrap().iter().all(|x| x["inspection_id"] != withheld_id),
+        hidden["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["inspection_id"] != withheld_id),
         "a withheld result never reaches the public: {hidden}"
     );
-    let r = t.http.get(t.url(&format!("/public/results/{withheld_id}.json"))).send().await.unwrap();
+    let r = t
+        .http
+        .get(t.url(&format!("/public/results/{withheld_id}.json")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let bad = t.http.get(t.url("/public/results.json?from=2026-13-01")).send().await.unwrap();
+    let bad = t
+        .http
+        .get(t.url("/public/results.json?from=2026-13-01"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // A correction: asked by the executing unit, refused to anyone but its 主要负责人.
@@ -159,11 +193,19 @@ async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
     assert_eq!(c["status"]["code"], "pending");
     let deputy = t.token("hrb_deputy").await;
     let (s, _) = t
-        .post(&deputy, &format!("/api/v1/corrections/{cid}/decision"), json!({"approve": true}))
+        .post(
+            &deputy,
+            &format!("/api/v1/corrections/{cid}/decision"),
+            json!({"approve": true}),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "the 分管负责人 cannot approve a correction");
     let (s, _) = t
-        .post(&harbin, &format!("/api/v1/corrections/{cid}/decision"), json!({"approve": true}))
+        .post(
+            &harbin,
+            &format!("/api/v1/corrections/{cid}/decision"),
+            json!({"approve": true}),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "the operator cannot approve its own request");
     // Until approved, the public still sees the original.
@@ -173,12 +215,20 @@ async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
     let (_, pending) = t.get(&head, "/api/v1/corrections/pending").await;
     assert!(pending.as_array().unwrap().iter().any(|p| p["id"] == cid), "{pending}");
     let (s, d) = t
-        .post(&head, &format!("/api/v1/corrections/{cid}/decision"), json!({"approve": true}))
+        .post(
+            &head,
+            &format!("/api/v1/corrections/{cid}/decision"),
+            json!({"approve": true}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{d}");
     assert_eq!(d["status"]["code"], "approved");
     let (s, _) = t
-        .post(&head, &format!("/api/v1/corrections/{cid}/decision"), json!({"approve": true}))
+        .post(
+            &head,
+            &format!("/api/v1/corrections/{cid}/decision"),
+            json!({"approve": true}),
+        )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "decided once");
     let corrected = t.public_json(&format!("/public/results/{first_id}.json")).await;
@@ -195,7 +245,10 @@ async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
     let (_, record) = t.get(&harbin, &format!("/api/v1/results/{first_id}")).await;
     let versions = record["versions"].as_array().unwrap();
     assert_eq!(versions.len(), 2);
-    assert_eq!(versions[0]["result"]["code"], first_result_code(&t, &harbin, first_id).await);
+    assert_eq!(
+        versions[0]["result"]["code"],
+        first_result_code(&t, &harbin, first_id).await
+    );
     // Published versions cannot be rewritten in the database, whoever connects.
     let tampered = t
         .app
@@ -219,12 +272,18 @@ async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "an unknown code is refused");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an unknown code is refused"
+    );
     let r = t
         .http
         .post(t.url("/api/v1/public/objections"))
-        .json(&json!({"code": code.to_lowercase().replace('-', " "), "submitter": "张三", "contact": "13800000000",
-                      "content": "检查当日安全生产许可证原件在总部，次日已提交，请求更正检查结果。"}))
+        .json(
+            &json!({"code": code.to_lowercase().replace('-', " "), "submitter": "张三", "contact": "13800000000",
+                      "content": "检查当日安全生产许可证原件在总部，次日已提交，请求更正检查结果。"}),
+        )
         .send()
         .await
         .unwrap();
@@ -233,7 +292,12 @@ async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
     let received = today;
     let review_due = WorkCalendar::official().add_workdays(received, REVIEW_WORKDAYS).date;
     assert_eq!(filed["review_due"], review_due.to_string(), "{filed}");
-    assert!(filed["receipt_no"].as_str().unwrap().starts_with(&format!("YY{}-", received.year())));
+    assert!(
+        filed["receipt_no"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("YY{}-", received.year()))
+    );
     let (_, list) = t.get(&harbin, "/api/v1/objections").await;
     let o = list
         .as_array()
@@ -259,9 +323,17 @@ async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
     assert_eq!(paper["overdue"], true);
     // 更正: the decision files a correction request for the head.
     let (s, e) = t
-        .post(&harbin, &format!("/api/v1/objections/{oid}/decision"), json!({"decision": "correct", "reason": "属实"}))
+        .post(
+            &harbin,
+            &format!("/api/v1/objections/{oid}/decision"),
+            json!({"decision": "correct", "reason": "属实"}),
+        )
         .await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "更正 needs the corrected result: {e}");
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "更正 needs the corrected result: {e}"
+    );
     let (s, decided) = t
         .post(
             &harbin,
@@ -274,35 +346,59 @@ async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
     assert_eq!(decided["status"]["code"], "decided");
     assert_eq!(decided["review"]["state"]["code"], "met");
     assert_eq!(decided["feedback"]["days_left"], 15);
-    let cid2 = decided["correction_id"].as_i64().expect("a correction request was filed");
+    let cid2 = decided["correction_id"]
+        .as_i64()
+        .expect("a correction request was filed");
     let (s, _) = t
-        .post(&head, &format!("/api/v1/corrections/{cid2}/decision"), json!({"approve": false, "note": ""}))
+        .post(
+            &head,
+            &format!("/api/v1/corrections/{cid2}/decision"),
+            json!({"approve": false, "note": ""}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a refusal gives its reason");
     let (s, _) = t
-        .post(&head, &format!("/api/v1/corrections/{cid2}/decision"), json!({"approve": true}))
+        .post(
+            &head,
+            &format!("/api/v1/corrections/{cid2}/decision"),
+            json!({"approve": true}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     // The status page shows no outcome until the object has been told.
-    let st = t.public_json(&format!("/public/objections/status.json?code={code}")).await;
+    let st = t
+        .public_json(&format!("/public/objections/status.json?code={code}"))
+        .await;
     assert_eq!(st[0]["status"]["code"], "decided", "{st}");
     assert!(st[0]["decision"].is_null());
     let (s, e) = t
-        .post(&harbin, &format!("/api/v1/objections/{oid}/feedback"), json!({"method": "信鸽"}))
+        .post(
+            &harbin,
+            &format!("/api/v1/objections/{oid}/feedback"),
+            json!({"method": "信鸽"}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
     let (s, answered) = t
-        .post(&harbin, &format!("/api/v1/objections/{oid}/feedback"), json!({"method": "电话告知", "note": "已电话告知张三"}))
+        .post(
+            &harbin,
+            &format!("/api/v1/objections/{oid}/feedback"),
+            json!({"method": "电话告知", "note": "已电话告知张三"}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{answered}");
     assert_eq!(answered["status"]["code"], "answered");
     assert_eq!(answered["feedback"]["state"]["code"], "met");
-    let st = t.public_json(&format!("/public/objections/status.json?code={code}")).await;
+    let st = t
+        .public_json(&format!("/public/objections/status.json?code={code}"))
+        .await;
     assert_eq!(st[0]["decision"]["code"], "correct", "{st}");
 
     // Follow-up of the problem found: the published result's 后续处置 follows.
     let (_, record) = t.get(&harbin, &format!("/api/v1/results/{first_id}")).await;
-    let finding = record["findings"][0]["finding_id"].as_i64().expect("the first team found a problem");
+    let finding = record["findings"][0]["finding_id"]
+        .as_i64()
+        .expect("the first team found a problem");
     let (s, e) = t
         .post(
             &harbin,
@@ -382,4 +478,181 @@ async fn the_public_cannot_guess_verification_codes(db: &TestDb) {
     // Other public pages are not affected by that budget.
     let r = t.http.get(t.url("/public/results.json")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+}
+
+/// The city's published results with a correction request and an objection
+/// filed on the public form with a photo: ids for the jurisdiction walks.
+pub struct CityRecords {
+    pub inspection: i64,
+    pub correction: i64,
+    pub objection: i64,
+    pub file: i64,
+}
+
+pub async fn city_records(t: &TestApp) -> CityRecords {
+    let harbin = t.token("hrb_admin").await;
+    let (id, candidates, _) = publish(t, &harbin).await;
+    let (s, _) = t
+        .post(&harbin, &format!("/api/v1/tasks/{id}/publication"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let inspection = candidates[0]["inspection_id"].as_i64().unwrap();
+    let (s, c) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/results/{inspection}/corrections"),
+            json!({"result_category": "no_problem", "result_summary": "", "reason": "笔误"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let team = candidates[0]["team_id"].as_i64().unwrap();
+    let (_, insp) = t.get(&harbin, &format!("/api/v1/teams/{team}/inspection")).await;
+    let form = reqwest::multipart::Form::new()
+        .text("code", insp["verification_code"].as_str().unwrap().to_string())
+        .text("submitter", "王五")
+        .text("contact", "13900000000")
+        .text("content", "现场照片证明已整改")
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(crate::inspections::JPEG.to_vec()).file_name("现场.jpg"),
+        );
+    let r = t
+        .http
+        .post(t.url("/public/objections"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("异议已提交"));
+    let (_, list) = t.get(&harbin, "/api/v1/objections").await;
+    let o = &list[0];
+    assert_eq!(o["files"][0]["file_name"], "现场.jpg");
+    CityRecords {
+        inspection,
+        correction: c["id"].as_i64().unwrap(),
+        objection: o["id"].as_i64().unwrap(),
+        file: o["files"][0]["id"].as_i64().expect("the attachment is kept"),
+    }
+}
+
+/// The routes of `foundation::AFTER_PUBLICATION` (corrections, objections and
+/// their files): another jurisdiction's id answers 404, the own is found.
+async fn published_records_answer_404_outside_the_jurisdiction(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let harbin = t.token("hrb_admin").await;
+    let rec = city_records(&t).await;
+    let r = t
+        .http
+        .get(t.url(&format!("/api/v1/objection-files/{}", rec.file)))
+        .bearer_auth(&harbin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.bytes().await.unwrap().as_ref(), crate::inspections::JPEG);
+
+    let county = t.token("daoli_admin").await;
+    let param_re = regex_lite::Regex::new(r"\{(\w+)\}").unwrap();
+    let mut walked = 0;
+    for (path, item) in spotcheck_web::openapi().paths.paths.iter() {
+        let names: Vec<String> = param_re.captures_iter(path).map(|c| c[1].to_string()).collect();
+        if !names
+            .iter()
+            .any(|n| crate::foundation::AFTER_PUBLICATION.contains(&n.as_str()))
+        {
+            continue;
+        }
+        let concrete = path
+            .replace("{correction_id}", &rec.correction.to_string())
+            .replace("{objection_id}", &rec.objection.to_string())
+            .replace("{file_id}", &rec.file.to_string());
+        for (method, present) in [("GET", item.get.is_some()), ("POST", item.post.is_some())] {
+            if !present {
+                continue;
+            }
+            let body = crate::foundation::body_for(&method.to_lowercase(), path);
+            let (s, body) = t.send(method, &county, &concrete, body).await;
+            assert_eq!(s, StatusCode::NOT_FOUND, "{method} {path} as 道里: {body}");
+            if method == "GET" {
+                let (s, body) = t.send(method, &harbin, &concrete, json!({})).await;
+                assert_ne!(s, StatusCode::NOT_FOUND, "{method} {path} as 哈尔滨: {body}");
+            }
+            walked += 1;
+        }
+    }
+    assert!(walked >= 5, "walked only {walked} routes");
+    // 道里 does not list the city's objections either.
+    let (_, list) = t.get(&county, "/api/v1/objections").await;
+    assert_eq!(list.as_array().unwrap().len(), 0);
+}
+
+/// A bounded load on loopback: 480 requests, 48 at a time, over every kind of
+/// public search and page; each answer is the one a lone request gets. (How
+/// fast, at 1,000,000 results, is a benchmark: scripts/bench-public-search.)
+async fn the_public_search_holds_under_concurrent_load(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let harbin = t.token("hrb_admin").await;
+    let (id, candidates, _) = publish(&t, &harbin).await;
+    let (s, _) = t
+        .post(&harbin, &format!("/api/v1/tasks/{id}/publication"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let code = candidates[3]["object_code"].as_str().unwrap();
+    let part: String = candidates[3]["object_name"]
+        .as_str()
+        .unwrap()
+        .chars()
+        .skip(1)
+        .take(3)
+        .collect();
+    let inspection = candidates[3]["inspection_id"].as_i64().unwrap();
+    let paths: Vec<String> = vec![
+        "/public/results.json".into(),
+        "/public/results.json?page=2".into(),
+        format!("/public/results.json?q={code}"),
+        format!("/public/results.json?q={part}"),
+        "/public/results.json?department=230100-01&kind=double_random".into(),
+        "/public/results.json?item=安全生产许可&from=2026-09-01&to=2026-09-15".into(),
+        format!("/public/results/{inspection}.json"),
+        format!("/public/tasks/{id}/results.json"),
+    ];
+    let mut expected = Vec::new();
+    for p in &paths {
+        expected.push(t.public_json(p).await);
+    }
+    assert_eq!(
+        expected[0]["results"].as_array().unwrap().len(),
+        candidates.len().min(20),
+        "{}",
+        expected[0]
+    );
+    assert_eq!(expected[2]["results"].as_array().unwrap().len(), 1);
+    let expected = std::sync::Arc::new(expected);
+    let paths = std::sync::Arc::new(paths);
+    let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(48));
+    let mut set = tokio::task::JoinSet::new();
+    for n in 0..480usize {
+        let (http, base, expected, paths, limit) = (
+            t.http.clone(),
+            t.base.clone(),
+            expected.clone(),
+            paths.clone(),
+            limit.clone(),
+        );
+        set.spawn(async move {
+            let _permit = limit.acquire().await.unwrap();
+            let i = n % paths.len();
+            let r = http.get(format!("{base}{}", paths[i])).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{}", paths[i]);
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(body, expected[i], "{} answered differently under load", paths[i]);
+        });
+    }
+    let mut done = 0;
+    while let Some(r) = set.join_next().await {
+        r.unwrap();
+        done += 1;
+    }
+    assert_eq!(done, 480);
 }
