@@ -16,6 +16,7 @@ use crate::{Actor, App, AppError};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
+use spotcheck_documents::{Document, DutyDraw, DutyInspection, DutyRecord, DutyScope, DutyTask, Issuer};
 use spotcheck_domain::calendar::WorkCalendar;
 use spotcheck_domain::department::DepartmentKind;
 use spotcheck_domain::plan::{filing_deadline, filing_timeliness, pending_filing_label};
@@ -529,11 +530,38 @@ impl App {
         dashboard_workbook(&v).map_err(xlsx_error)
     }
 
+    /// 履职记录 (第二十七条) as a workbook, with its download name: one sheet
+    /// of tasks with their plan and publication, one of draws, one of inspections.
+    pub async fn duty_record_xlsx(
+        &self,
+        actor: &Actor,
+        task_id: Option<i64>,
+        year: i32,
+    ) -> Result<(String, Vec<u8>), AppError> {
+        let rec = self.duty_record(actor, task_id, year).await?;
+        let bytes = duty_workbook(&rec).map_err(xlsx_error)?;
+        Ok((duty_file_name(&rec, "xlsx"), bytes))
+    }
+
+    /// 履职记录 (第二十七条) as a PDF, with its download name: the same record
+    /// as the workbook, laid out for printing and sealing.
+    pub async fn duty_record_pdf(
+        &self,
+        actor: &Actor,
+        task_id: Option<i64>,
+        year: i32,
+    ) -> Result<(String, Vec<u8>), AppError> {
+        let rec = self.duty_record(actor, task_id, year).await?;
+        let name = duty_file_name(&rec, "pdf");
+        let pdf = self.render_document(Document::DutyRecord(rec)).await?;
+        Ok((name, pdf))
+    }
+
     /// 履职记录 (第二十七条): for one task, or every task the jurisdiction
     /// initiated in `year`, the plan followed, each draw with its public record,
     /// each inspection with its team and 文号, and the publication against its
-    /// deadline.
-    pub async fn duty_record_xlsx(&self, actor: &Actor, task_id: Option<i64>, year: i32) -> Result<Vec<u8>, AppError> {
+    /// deadline. The workbook and the PDF are both made from this.
+    async fn duty_record(&self, actor: &Actor, task_id: Option<i64>, year: i32) -> Result<DutyRecord, AppError> {
         actor.require(Permission::ViewPlans)?;
         let db = self.store().conn();
         let scope = actor.jurisdiction();
@@ -572,10 +600,21 @@ impl App {
             .into_iter()
             .map(|p| (p.task_id, p))
             .collect();
-        let mut rec = DutyRecord::default();
+        // One task's record is the initiating department's; a year's is the
+        // actor's department's (its own tasks and those below it).
+        let (authority, record_scope) = match (task_id, chosen.first()) {
+            (Some(_), Some(t)) => (
+                name_of(t.department_id).await?,
+                DutyScope::Task {
+                    code: t.code.clone(),
+                    name: t.name.clone(),
+                },
+            ),
+            _ => (actor.department.name.clone(), DutyScope::Year { year }),
+        };
+        let mut out = Vec::with_capacity(chosen.len());
         for t in &chosen {
             let status = TaskStatus::parse(&t.status).unwrap_or(TaskStatus::Draft);
-            let dept = name_of(t.department_id).await?;
             let plan = match t.plan_id {
                 Some(pid) => plans::by_id(db, pid).await?,
                 None => None,
@@ -583,47 +622,25 @@ impl App {
             let pub_row = published.get(&t.id);
             let done = pub_row.map(|p| crate::actor::china_date(&p.published_at));
             let d = rules::deadline(&cal, t.window_end, PUBLISH_WORKDAYS, done, today);
-            rec.tasks.push(vec![
-                t.code.clone(),
-                t.name.clone(),
-                dept.clone(),
-                format!("{} 至 {}", t.window_start, t.window_end),
-                status.label().to_string(),
-                match &plan {
-                    Some(p) => format!(
-                        "{}年度抽查计划 第{}版（{}{}）",
-                        p.year,
-                        p.version,
-                        p.status.label(),
-                        p.published_at
-                            .map(|x| format!("，{} 公开", crate::actor::china_date(&x)))
-                            .unwrap_or_default()
-                    ),
-                    None => "—".into(),
-                },
-                d.due.to_string(),
-                done.map(|x| x.to_string()).unwrap_or_else(|| "未公示".into()),
-                d.describe(),
-                pub_row.map(|p| p.published_by.clone()).unwrap_or_default(),
-            ]);
-            for dr in tasks::draws_of(db, t.id).await? {
-                rec.draws.push(vec![
-                    t.code.clone(),
-                    dr.draw_id.clone(),
-                    draw_kind_label(&dr.kind).to_string(),
-                    if dr.status == "revealed" {
+            let draws = tasks::draws_of(db, t.id)
+                .await?
+                .into_iter()
+                .map(|dr| DutyDraw {
+                    kind: draw_kind_label(&dr.kind).to_string(),
+                    status: if dr.status == "revealed" {
                         "已揭晓"
                     } else {
                         "已承诺"
                     }
                     .to_string(),
-                    dr.beacon_source.clone(),
-                    crate::actor::local_time(&dr.committed_at),
-                    dr.revealed_at.map(|x| crate::actor::local_time(&x)).unwrap_or_default(),
-                    dr.committed_by.clone(),
-                    format!("/public/draws/{}.json", dr.draw_id),
-                ]);
-            }
+                    beacon: dr.beacon_source.clone(),
+                    committed_at: crate::actor::local_time(&dr.committed_at),
+                    revealed_at: dr.revealed_at.map(|x| crate::actor::local_time(&x)).unwrap_or_default(),
+                    operator: dr.committed_by.clone(),
+                    record_url: format!("/public/draws/{}.json", dr.draw_id),
+                    draw_id: dr.draw_id,
+                })
+                .collect();
             let members = teams::members_of_task(db, t.id).await?;
             let team_list = teams::teams_of(db, t.id).await?;
             let by_team: HashMap<i64, _> = inspections_store::of_task(db, t.id)
@@ -631,8 +648,9 @@ impl App {
                 .into_iter()
                 .map(|i| (i.team_id, i))
                 .collect();
+            let mut inspections = Vec::with_capacity(team_list.len());
             for tm in team_list {
-                let names: Vec<String> = members
+                let team: Vec<String> = members
                     .iter()
                     .filter(|m| m.team_id == tm.id)
                     .map(|m| {
@@ -656,26 +674,70 @@ impl App {
                     .collect();
                 let i = by_team.get(&tm.id);
                 let object = spotcheck_store::objects::by_id(db, tm.object_id).await?;
-                rec.inspections.push(vec![
-                    t.code.clone(),
-                    name_of(tm.department_id).await?,
-                    object.as_ref().map(|o| o.data.name.clone()).unwrap_or_default(),
-                    tm.object_code.clone(),
-                    names.join("；"),
-                    tm.draw_id.clone(),
-                    i.map(|i| inspection_status_label(&i.status).to_string())
+                inspections.push(DutyInspection {
+                    unit: name_of(tm.department_id).await?,
+                    object_name: object.map(|o| o.data.name).unwrap_or_default(),
+                    object_code: tm.object_code.clone(),
+                    team,
+                    draw_id: tm.draw_id.clone(),
+                    status: i
+                        .map(|i| inspection_status_label(&i.status).to_string())
                         .unwrap_or_else(|| "未开始".into()),
-                    i.and_then(|i| i.started_at)
+                    inspected_at: i
+                        .and_then(|i| i.started_at)
                         .map(|x| crate::actor::local_time(&x))
                         .unwrap_or_default(),
-                    i.map(|i| i.document_no.clone()).unwrap_or_default(),
-                    i.and_then(|i| i.finalized_at)
+                    document_no: i.map(|i| i.document_no.clone()).unwrap_or_default(),
+                    confirmed_at: i
+                        .and_then(|i| i.finalized_at)
                         .map(|x| crate::actor::local_time(&x))
                         .unwrap_or_default(),
-                ]);
+                });
             }
+            out.push(DutyTask {
+                code: t.code.clone(),
+                name: t.name.clone(),
+                department: name_of(t.department_id).await?,
+                window: format!("{} 至 {}", t.window_start, t.window_end),
+                status: status.label().to_string(),
+                plan: match &plan {
+                    Some(p) => format!(
+                        "{}年度抽查计划 第{}版（{}{}）",
+                        p.year,
+                        p.version,
+                        p.status.label(),
+                        p.published_at
+                            .map(|x| format!("，{} 公开", crate::actor::china_date(&x)))
+                            .unwrap_or_default()
+                    ),
+                    None => "—".into(),
+                },
+                draws,
+                inspections,
+                publish_due: d.due.to_string(),
+                published_on: done.map(|x| x.to_string()).unwrap_or_else(|| "未公示".into()),
+                publication: d.describe(),
+                published_by: pub_row.map(|p| p.published_by.clone()).unwrap_or_default(),
+            });
         }
-        duty_workbook(&rec).map_err(xlsx_error)
+        Ok(DutyRecord {
+            issuer: Issuer {
+                authority,
+                // A record, not a 文书 sent out: it carries no 文号.
+                doc_number: String::new(),
+                date: today,
+            },
+            scope: record_scope,
+            tasks: out,
+        })
+    }
+}
+
+/// `履职记录-RW2026-230100-003.pdf`, or `哈尔滨市住房和城乡建设局履职记录2026年.xlsx`.
+fn duty_file_name(rec: &DutyRecord, ext: &str) -> String {
+    match &rec.scope {
+        DutyScope::Task { code, .. } => format!("履职记录-{code}.{ext}"),
+        DutyScope::Year { year } => format!("{}履职记录{year}年.{ext}", rec.issuer.authority),
     }
 }
 
@@ -696,13 +758,6 @@ fn inspection_status_label(code: &str) -> &'static str {
 
 fn xlsx_error(e: XlsxError) -> AppError {
     AppError::Internal(format!("生成表格失败：{e}"))
-}
-
-#[derive(Default)]
-struct DutyRecord {
-    tasks: Vec<Vec<String>>,
-    draws: Vec<Vec<String>>,
-    inspections: Vec<Vec<String>>,
 }
 
 /// A cell: text, or a number (so that sums work in Excel).
@@ -866,7 +921,66 @@ fn dashboard_workbook(v: &DashboardView) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
+/// The 履职记录 workbook: the record's tasks, draws and inspections one
+/// sheet each, every row naming its task by code.
 fn duty_workbook(r: &DutyRecord) -> Result<Vec<u8>, XlsxError> {
+    let tasks: Vec<Vec<String>> = r
+        .tasks
+        .iter()
+        .map(|t| {
+            vec![
+                t.code.clone(),
+                t.name.clone(),
+                t.department.clone(),
+                t.window.clone(),
+                t.status.clone(),
+                t.plan.clone(),
+                t.publish_due.clone(),
+                t.published_on.clone(),
+                t.publication.clone(),
+                t.published_by.clone(),
+            ]
+        })
+        .collect();
+    let draws: Vec<Vec<String>> = r
+        .tasks
+        .iter()
+        .flat_map(|t| {
+            t.draws.iter().map(|d| {
+                vec![
+                    t.code.clone(),
+                    d.draw_id.clone(),
+                    d.kind.clone(),
+                    d.status.clone(),
+                    d.beacon.clone(),
+                    d.committed_at.clone(),
+                    d.revealed_at.clone(),
+                    d.operator.clone(),
+                    d.record_url.clone(),
+                ]
+            })
+        })
+        .collect();
+    let inspections: Vec<Vec<String>> = r
+        .tasks
+        .iter()
+        .flat_map(|t| {
+            t.inspections.iter().map(|i| {
+                vec![
+                    t.code.clone(),
+                    i.unit.clone(),
+                    i.object_name.clone(),
+                    i.object_code.clone(),
+                    i.team.join("；"),
+                    i.draw_id.clone(),
+                    i.status.clone(),
+                    i.inspected_at.clone(),
+                    i.document_no.clone(),
+                    i.confirmed_at.clone(),
+                ]
+            })
+        })
+        .collect();
     let mut wb = Workbook::new();
     wb.push_worksheet(sheet(
         "抽查任务与公示",
@@ -882,7 +996,7 @@ fn duty_workbook(r: &DutyRecord) -> Result<Vec<u8>, XlsxError> {
             "公示情况",
             "公示人",
         ],
-        text_rows(&r.tasks),
+        text_rows(&tasks),
     )?);
     wb.push_worksheet(sheet(
         "随机抽取记录",
@@ -897,7 +1011,7 @@ fn duty_workbook(r: &DutyRecord) -> Result<Vec<u8>, XlsxError> {
             "操作人",
             "公开记录",
         ],
-        text_rows(&r.draws),
+        text_rows(&draws),
     )?);
     wb.push_worksheet(sheet(
         "检查实施",
@@ -913,7 +1027,7 @@ fn duty_workbook(r: &DutyRecord) -> Result<Vec<u8>, XlsxError> {
             "文书文号",
             "签字确认时间",
         ],
-        text_rows(&r.inspections),
+        text_rows(&inspections),
     )?);
     wb.save_to_buffer()
 }

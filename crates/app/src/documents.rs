@@ -34,6 +34,9 @@ pub fn word_of(kind: DocumentKind) -> &'static str {
         DocumentKind::SiteRecord => "site-record",
         DocumentKind::Statement => "statement",
         DocumentKind::ResultNotice => "result-notice",
+        // Not a document of an inspection (`kind_of` never yields it): a
+        // department's record, downloaded from the 监管看板.
+        DocumentKind::DutyRecord => "duty-record",
     }
 }
 
@@ -45,6 +48,8 @@ fn prefix(kind: DocumentKind) -> &'static str {
         DocumentKind::SiteRecord => "检录",
         DocumentKind::Statement => "陈录",
         DocumentKind::ResultNotice => "检告",
+        // The 履职记录 carries no 文号.
+        DocumentKind::DutyRecord => "",
     }
 }
 
@@ -182,6 +187,20 @@ impl App {
         made.clone().map_err(AppError::Internal)
     }
 
+    /// Lays `document` out as PDF on the shared renderer, off the async
+    /// threads (rendering is CPU-bound). A field the document cannot do
+    /// without is the data's fault (409); anything else is the platform's.
+    pub(crate) async fn render_document(&self, document: Document) -> Result<Vec<u8>, AppError> {
+        let renderer = self.renderer()?;
+        tokio::task::spawn_blocking(move || renderer.render(&document))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| match e {
+                spotcheck_documents::DocumentError::InvalidField { .. } => AppError::Conflict(e.to_string()),
+                other => AppError::Internal(other.to_string()),
+            })
+    }
+
     /// One document of an inspection as PDF, with its download name.
     pub async fn inspection_document(
         &self,
@@ -191,14 +210,7 @@ impl App {
     ) -> Result<(String, Vec<u8>), AppError> {
         let v = self.team_inspection(actor, team_id).await?;
         let document = self.document_of(&v, kind)?;
-        let renderer = self.renderer()?;
-        let pdf = tokio::task::spawn_blocking(move || renderer.render(&document))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| match e {
-                spotcheck_documents::DocumentError::InvalidField { .. } => AppError::Conflict(e.to_string()),
-                other => AppError::Internal(other.to_string()),
-            })?;
+        let pdf = self.render_document(document).await?;
         let name = format!("{}-{}-{}.pdf", kind.title(), v.task_code, v.object.code);
         Ok((name, pdf))
     }
@@ -356,6 +368,8 @@ impl App {
                 public_url,
                 contact: leader_contact(v),
             }),
+            // `available` never lists it, so the check above has answered.
+            DocumentKind::DutyRecord => return Err(AppError::not_found("文书")),
         })
     }
 }

@@ -396,6 +396,32 @@ impl App {
 
     /// The item list: any logged-in role may read it.
     pub async fn list_items(&self, _actor: &Actor, q: &ItemQuery) -> Result<Page<ItemView>, AppError> {
+        self.item_page(q).await
+    }
+
+    /// The item list on the public site (动态调整并及时公布): the same list,
+    /// without the publishers' account names.
+    pub async fn public_items(&self, q: &ItemQuery) -> Result<Page<ItemView>, AppError> {
+        let mut page = self.item_page(q).await?;
+        for i in &mut page.items {
+            i.current.published_by.clear();
+            i.current.published_by_name.clear();
+        }
+        Ok(page)
+    }
+
+    /// One item with its change history, on the public site.
+    pub async fn public_item(&self, code: &str) -> Result<ItemDetail, AppError> {
+        let (item, versions) = self.item_by_code(code).await?;
+        let mut d = self.detail(&item, &versions).await?;
+        for v in std::iter::once(&mut d.current).chain(d.versions.iter_mut()) {
+            v.published_by.clear();
+            v.published_by_name.clear();
+        }
+        Ok(d)
+    }
+
+    async fn item_page(&self, q: &ItemQuery) -> Result<Page<ItemView>, AppError> {
         let f = ItemFilter {
             text: q.q.clone(),
             category: parse_filter("category", q.category.as_deref(), |s| ItemCategory::parse(s).ok())?,

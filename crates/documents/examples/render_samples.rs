@@ -17,6 +17,13 @@ fn vary(doc: &mut Document, i: usize) {
         Document::ResultNotice(d) => (&mut d.issuer, &mut d.object),
         Document::RightsNotice(d) => (&mut d.issuer, &mut d.object),
         Document::Statement(d) => (&mut d.issuer, &mut d.object),
+        // A 履职记录 has no object: another task name instead.
+        Document::DutyRecord(d) => {
+            for t in &mut d.tasks {
+                t.name = format!("2026年第{}批建筑施工安全生产抽查", i + 1);
+            }
+            return;
+        }
     };
     issuer.doc_number = format!("哈住建检〔2026〕{}号", 100 + i);
     object.name = format!("哈尔滨第{}建筑工程有限公司", i + 1);

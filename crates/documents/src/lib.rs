@@ -1,9 +1,9 @@
 //! spotcheck-documents: the 行政执法检查文书 (第二十二条) as PDF.
 //!
 //! Plain data in ([`Document`]: 检查通知书, 现场检查笔录, 检查结果告知书,
-//! 权利告知书, 陈述申辩笔录), PDF bytes out; no database, no web. The caller
-//! builds one [`Renderer`] at start-up (it scans the font folders) and calls
-//! [`Renderer::render`] for each document:
+//! 权利告知书, 陈述申辩笔录, and a department's 履职记录), PDF bytes out; no
+//! database, no web. The caller builds one [`Renderer`] at start-up (it scans
+//! the font folders) and calls [`Renderer::render`] for each document:
 //!
 //! ```no_run
 //! # fn demo(doc: &spotcheck_documents::Document) -> Result<(), spotcheck_documents::DocumentError> {

@@ -333,6 +333,114 @@ pub struct Statement {
     pub statement: String,
 }
 
+/// What a [`DutyRecord`] covers: a department's year, or one 抽查任务.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum DutyScope {
+    /// Every task the department (and those below it) initiated in the year.
+    Year {
+        /// The year, e.g. `2026`.
+        year: i32,
+    },
+    /// One task.
+    Task {
+        /// 任务编号, e.g. `RW2026-230100-003`.
+        code: String,
+        /// 任务名称.
+        name: String,
+    },
+}
+
+/// One random draw (随机抽取) of a task, with where its record is public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyDraw {
+    /// 抽取编号, e.g. `RW2026-230100-003-1`.
+    pub draw_id: String,
+    /// 抽取类型, e.g. `检查对象抽取`.
+    pub kind: String,
+    /// `已承诺` or `已揭晓`.
+    pub status: String,
+    /// The public randomness beacon (随机信标) used, as recorded.
+    pub beacon: String,
+    /// 承诺时间 (local time, as printed).
+    pub committed_at: String,
+    /// 揭晓时间; empty while not revealed.
+    pub revealed_at: String,
+    /// Who made the draw (操作人).
+    pub operator: String,
+    /// Where anyone can verify it (公开记录), e.g. `/public/draws/RW2026-230100-003-1.json`.
+    pub record_url: String,
+}
+
+/// One inspection team (检查组) of a task and what its inspection came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyInspection {
+    /// 实施单位.
+    pub unit: String,
+    /// 检查对象 name.
+    pub object_name: String,
+    /// Its public code (统一社会信用代码, 项目代码 …).
+    pub object_code: String,
+    /// The members, one line each, e.g. `王立军（组长，23010020260015）`;
+    /// a replaced member stays listed with why.
+    pub team: Vec<String>,
+    /// 抽取编号 of the draw that chose the inspectors.
+    pub draw_id: String,
+    /// 检查记录状态, e.g. `已确认` or `未开始`.
+    pub status: String,
+    /// 检查时间 (start, local time); empty when not started.
+    pub inspected_at: String,
+    /// 文书文号 of the inspection's documents; empty when not started.
+    pub document_no: String,
+    /// 签字确认时间 (result final); empty when not confirmed.
+    pub confirmed_at: String,
+}
+
+/// One task of a [`DutyRecord`]: the plan it followed, its draws, its
+/// inspections and its publication (公示) against the deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyTask {
+    /// 任务编号.
+    pub code: String,
+    /// 任务名称.
+    pub name: String,
+    /// 发起部门.
+    pub department: String,
+    /// 执行时间, e.g. `2026-07-01 至 2026-09-30`.
+    pub window: String,
+    /// 任务状态, e.g. `结果已录入`.
+    pub status: String,
+    /// 依据的年度抽查计划, e.g. `2026年度抽查计划 第1版（已公开，2026-03-02 公开）`; `—` for none.
+    pub plan: String,
+    /// Every draw of the task, in order.
+    pub draws: Vec<DutyDraw>,
+    /// Every team of the task, in order.
+    pub inspections: Vec<DutyInspection>,
+    /// 公示期限 (20 working days after the window), e.g. `2026-11-03`.
+    pub publish_due: String,
+    /// 公示日期, or `未公示`.
+    pub published_on: String,
+    /// 公示情况 against the deadline, e.g. `已逾期 12 个工作日`.
+    pub publication: String,
+    /// 公示人; empty when not published.
+    pub published_by: String,
+}
+
+/// 履职记录 (第二十七条, 尽职免责): what a department did for one task or for
+/// a year's tasks, as the platform recorded it. Cells are text as printed
+/// (dates as `2026-11-03`, times as `2026-09-01 09:30`), the same as in the
+/// 履职记录 workbook, so the two read alike.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DutyRecord {
+    /// The department whose record it is (printed at the top and in the 盖章
+    /// area), no 编号, and the day the record was made.
+    pub issuer: Issuer,
+    /// The year or the task the record covers.
+    pub scope: DutyScope,
+    /// The tasks, in order; may be empty (a year without tasks).
+    pub tasks: Vec<DutyTask>,
+}
+
 /// One 行政执法检查文书 to render.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "data")]
@@ -347,6 +455,8 @@ pub enum Document {
     RightsNotice(RightsNotice),
     /// 陈述申辩笔录.
     Statement(Statement),
+    /// 履职记录.
+    DutyRecord(DutyRecord),
 }
 
 /// Which 文书 a [`Document`] is, without its data.
@@ -363,16 +473,19 @@ pub enum DocumentKind {
     RightsNotice,
     /// 陈述申辩笔录.
     Statement,
+    /// 履职记录 (not a 文书 of an inspection: a department's record of its tasks).
+    DutyRecord,
 }
 
 impl DocumentKind {
-    /// Every kind, in the order of an inspection.
-    pub const ALL: [DocumentKind; 5] = [
+    /// Every kind: the 文书 in the order of an inspection, then the 履职记录.
+    pub const ALL: [DocumentKind; 6] = [
         DocumentKind::Notice,
         DocumentKind::RightsNotice,
         DocumentKind::SiteRecord,
         DocumentKind::Statement,
         DocumentKind::ResultNotice,
+        DocumentKind::DutyRecord,
     ];
 
     /// The printed title, e.g. `现场检查笔录`.
@@ -383,6 +496,7 @@ impl DocumentKind {
             DocumentKind::ResultNotice => "检查结果告知书",
             DocumentKind::RightsNotice => "权利告知书",
             DocumentKind::Statement => "陈述申辩笔录",
+            DocumentKind::DutyRecord => "履职记录",
         }
     }
 }
@@ -396,6 +510,7 @@ impl Document {
             Document::ResultNotice(_) => DocumentKind::ResultNotice,
             Document::RightsNotice(_) => DocumentKind::RightsNotice,
             Document::Statement(_) => DocumentKind::Statement,
+            Document::DutyRecord(_) => DocumentKind::DutyRecord,
         }
     }
 
@@ -407,6 +522,7 @@ impl Document {
             Document::ResultNotice(d) => &d.issuer,
             Document::RightsNotice(d) => &d.issuer,
             Document::Statement(d) => &d.issuer,
+            Document::DutyRecord(d) => &d.issuer,
         }
     }
 }

@@ -25,13 +25,28 @@ pub(crate) fn data(doc: &Document, fonts: &FontChoice) -> Result<Value, Document
         Document::ResultNotice(d) => result_notice(&check, d)?,
         Document::RightsNotice(d) => rights_notice(&check, d)?,
         Document::Statement(d) => statement(&check, d)?,
+        Document::DutyRecord(d) => duty_record(&check, d)?,
     };
+    v["subject"] = json!(subject(doc));
     v["fonts"] = json!({ "body": fonts.body, "heading": fonts.heading, "mono": fonts.mono });
     v["title"] = json!(kind.title());
     v["authority"] = json!(issuer.authority.trim());
     v["doc_number"] = json!(issuer.doc_number.trim());
     v["date"] = json!(date(issuer.date));
     Ok(v)
+}
+
+/// Whom or what the document is about, for the PDF's title:
+/// `现场检查笔录（哈尔滨龙江建筑工程有限公司）`.
+fn subject(doc: &Document) -> String {
+    match doc {
+        Document::Notice(d) => d.object.name.trim().to_string(),
+        Document::SiteRecord(d) => d.object.name.trim().to_string(),
+        Document::ResultNotice(d) => d.object.name.trim().to_string(),
+        Document::RightsNotice(d) => d.object.name.trim().to_string(),
+        Document::Statement(d) => d.object.name.trim().to_string(),
+        Document::DutyRecord(d) => duty_scope(&d.scope).1,
+    }
 }
 
 struct Check {
@@ -403,6 +418,88 @@ fn statement(c: &Check, d: &Statement) -> Result<Value, DocumentError> {
         "inspectors": team(&d.inspectors),
         "recorder": d.recorder.trim(),
         "paragraphs": paragraphs(&d.statement),
+    }))
+}
+
+/// The label and the text of what a 履职记录 covers: (`年度`, `2026年度`) or
+/// (`抽查任务`, `RW2026-230100-003 2026年第三季度……`).
+fn duty_scope(scope: &DutyScope) -> (&'static str, String) {
+    match scope {
+        DutyScope::Year { year } => ("年度", format!("{year}年度")),
+        DutyScope::Task { code, name } => ("抽查任务", format!("{} {}", code.trim(), name.trim())),
+    }
+}
+
+fn duty_record(c: &Check, d: &DutyRecord) -> Result<Value, DocumentError> {
+    if let DutyScope::Task { code, .. } = &d.scope {
+        c.text("任务编号", code)?;
+    }
+    for t in &d.tasks {
+        c.text("任务编号", &t.code)?;
+    }
+    let (scope_label, scope) = duty_scope(&d.scope);
+    let tasks: Vec<Value> = d
+        .tasks
+        .iter()
+        .map(|t| {
+            let draws: Vec<Value> = t
+                .draws
+                .iter()
+                .map(|x| {
+                    json!({
+                        "draw_id": x.draw_id.trim(),
+                        "kind": x.kind.trim(),
+                        "status": x.status.trim(),
+                        "beacon": x.beacon.trim(),
+                        "committed_at": x.committed_at.trim(),
+                        "revealed_at": x.revealed_at.trim(),
+                        "operator": x.operator.trim(),
+                        "record_url": x.record_url.trim(),
+                    })
+                })
+                .collect();
+            let inspections: Vec<Value> = t
+                .inspections
+                .iter()
+                .map(|i| {
+                    json!({
+                        "unit": i.unit.trim(),
+                        "object_name": i.object_name.trim(),
+                        "object_code": i.object_code.trim(),
+                        "team": lines(&i.team),
+                        "draw_id": i.draw_id.trim(),
+                        "status": i.status.trim(),
+                        "inspected_at": i.inspected_at.trim(),
+                        "document_no": i.document_no.trim(),
+                        "confirmed_at": i.confirmed_at.trim(),
+                    })
+                })
+                .collect();
+            json!({
+                "code": t.code.trim(),
+                "name": t.name.trim(),
+                "department": t.department.trim(),
+                "window": t.window.trim(),
+                "status": t.status.trim(),
+                "plan": t.plan.trim(),
+                "draws": draws,
+                "inspections": inspections,
+                "publish_due": t.publish_due.trim(),
+                "published_on": t.published_on.trim(),
+                "publication": t.publication.trim(),
+                "published_by": t.published_by.trim(),
+            })
+        })
+        .collect();
+    let draws: usize = d.tasks.iter().map(|t| t.draws.len()).sum();
+    let teams: usize = d.tasks.iter().map(|t| t.inspections.len()).sum();
+    Ok(json!({
+        "scope_label": scope_label,
+        "scope": scope,
+        "counts": format!("抽查任务 {} 项，随机抽取 {draws} 次，检查组 {teams} 个", d.tasks.len()),
+        "intro": "本记录由监管平台根据留存的抽查计划、随机抽取、现场检查和结果公示数据生成，\
+                  记录各项工作的依据、经办人和完成时间；随机抽取过程可凭抽取编号在公开记录中核验。",
+        "tasks": tasks,
     }))
 }
 

@@ -22,6 +22,7 @@ fn template(kind: DocumentKind) -> (&'static str, &'static str) {
         DocumentKind::ResultNotice => ("/result-notice.typ", include_str!("../templates/result-notice.typ")),
         DocumentKind::RightsNotice => ("/rights-notice.typ", include_str!("../templates/rights-notice.typ")),
         DocumentKind::Statement => ("/statement.typ", include_str!("../templates/statement.typ")),
+        DocumentKind::DutyRecord => ("/duty-record.typ", include_str!("../templates/duty-record.typ")),
     }
 }
 

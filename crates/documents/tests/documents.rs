@@ -80,9 +80,14 @@ impl Pdf {
         }
     }
 
-    /// Every page A4 (595 x 842 pt), the CJK fonts embedded as subsets,
-    /// the first page rasterised by pdftoppm.
+    /// Every page A4 portrait (595 x 842 pt), the CJK fonts embedded as
+    /// subsets, the first page rasterised by pdftoppm.
     fn assert_well_formed(&self) {
+        self.assert_well_formed_on((595.0, 842.0));
+    }
+
+    /// As [`Pdf::assert_well_formed`], on pages of `page` (width, height) in pt.
+    fn assert_well_formed_on(&self, page: (f64, f64)) {
         let info = tool("pdfinfo", &[self.arg()]);
         let size = info
             .lines()
@@ -91,7 +96,7 @@ impl Pdf {
         let dims: Vec<f64> = size.split_whitespace().filter_map(|w| w.parse::<f64>().ok()).collect();
         assert_eq!(
             (dims[0].round(), dims[1].round()),
-            (595.0, 842.0),
+            page,
             "{}: page size {size}",
             self.path.display()
         );
@@ -286,6 +291,9 @@ fn markup_characters_print_as_written() {
     let mut statement = samples::statement();
     statement.object = object.clone();
     statement.statement = format!("第一段。\n{TRICKY}\n第三段。");
+    let mut duty = samples::duty_record(1);
+    duty.tasks[0].inspections[0].object_name = object.name.clone();
+    duty.tasks[0].plan = TRICKY.into();
 
     for (name, doc) in [
         ("tricky-notice", Document::Notice(notice)),
@@ -293,6 +301,7 @@ fn markup_characters_print_as_written() {
         ("tricky-result-notice", Document::ResultNotice(result)),
         ("tricky-rights-notice", Document::RightsNotice(rights)),
         ("tricky-statement", Document::Statement(statement)),
+        ("tricky-duty-record", Document::DutyRecord(duty)),
     ] {
         let pdf = Pdf::render(name, &doc);
         pdf.assert_contains(&[&format!("哈尔滨{TRICKY}有限公司"), TRICKY, "<script>alert(1)</script>"]);
@@ -301,6 +310,64 @@ fn markup_characters_print_as_written() {
             pdf.assert_contains(&[&format!("哈尔滨{TRICKY}有限公司：")]);
         }
     }
+}
+
+/// The 履职记录 of a task: its plan, each draw with its public record, each
+/// inspection with its team and 文号, the publication against its deadline;
+/// landscape A4, the department's seal area at the end.
+#[test]
+fn duty_record_prints_plan_draws_inspections_and_publication() {
+    let pdf = Pdf::render("duty-record", &Document::DutyRecord(samples::duty_record(3)));
+    pdf.assert_well_formed_on((842.0, 595.0));
+    pdf.assert_contains(&[
+        "哈尔滨市住房和城乡建设局",
+        "履 职 记 录",
+        "抽查任务RW2026-230100-0032026年第三季度建筑施工安全生产许可证动态核查",
+        "记录日期2026年11月27日",
+        "抽查任务 1 项，随机抽取 2 次，检查组 3 个",
+        "一、年度抽查计划",
+        "2026年度抽查计划 第1版（已公开，2026-03-02 公开）",
+        "二、随机抽取",
+        "RW2026-230100-003-1",
+        "/public/draws/RW2026-230100-003-2.json",
+        "三、现场检查",
+        "哈尔滨第3建筑工程有限公司",
+        "91230102MA1C4K0003",
+        "王立军（组长，23010020260015）",
+        "〔2026〕RW2026-230100-003-003",
+        "四、结果公示",
+        "2026-11-03",
+        "已逾期 18 个工作日",
+        "（盖章）",
+        "第 1 页",
+    ]);
+}
+
+/// A year's record with many inspections runs over pages, every team printed.
+#[test]
+fn a_long_duty_record_runs_over_pages() {
+    let pdf = Pdf::render("duty-record-long", &Document::DutyRecord(samples::duty_record(60)));
+    assert!(pdf.pages() >= 3, "{} pages", pdf.pages());
+    pdf.assert_contains(&[
+        "哈尔滨第1建筑工程有限公司",
+        "哈尔滨第60建筑工程有限公司",
+        "〔2026〕RW2026-230100-003-060",
+    ]);
+}
+
+/// A year without tasks is still a record: each section says there is none.
+#[test]
+fn a_year_without_tasks_says_none() {
+    let mut record = samples::duty_record(0);
+    record.scope = DutyScope::Year { year: 2026 };
+    record.tasks.clear();
+    let pdf = Pdf::render("duty-record-empty", &Document::DutyRecord(record));
+    pdf.assert_contains(&[
+        "年度2026年度",
+        "抽查任务 0 项",
+        "一、年度抽查计划无。",
+        "四、结果公示无。",
+    ]);
 }
 
 #[test]

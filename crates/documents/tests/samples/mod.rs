@@ -278,6 +278,64 @@ pub fn long_statement() -> Statement {
     s
 }
 
+/// A draw of the sample task.
+pub fn draw(id: &str, kind: &str) -> DutyDraw {
+    DutyDraw {
+        draw_id: id.into(),
+        kind: kind.into(),
+        status: "已揭晓".into(),
+        beacon: "drand".into(),
+        committed_at: "2026-07-01 09:30".into(),
+        revealed_at: "2026-07-01 09:31".into(),
+        operator: "张明".into(),
+        record_url: format!("/public/draws/{id}.json"),
+    }
+}
+
+/// The 履职记录 of one task: two draws, `teams` inspections, published late.
+pub fn duty_record(teams: usize) -> DutyRecord {
+    let inspections = (1..=teams)
+        .map(|i| DutyInspection {
+            unit: AUTHORITY.into(),
+            object_name: format!("哈尔滨第{i}建筑工程有限公司"),
+            object_code: format!("91230102MA1C4K{i:04}"),
+            team: vec![
+                "王立军（组长，23010020260015）".into(),
+                "刘晓燕（组员，23010020260042）".into(),
+            ],
+            draw_id: "RW2026-230100-003-2".into(),
+            status: "已确认".into(),
+            inspected_at: "2026-08-12 09:00".into(),
+            document_no: format!("〔2026〕RW2026-230100-003-{i:03}"),
+            confirmed_at: "2026-08-12 11:20".into(),
+        })
+        .collect();
+    DutyRecord {
+        issuer: issuer("", day(2026, 11, 27)),
+        scope: DutyScope::Task {
+            code: "RW2026-230100-003".into(),
+            name: "2026年第三季度建筑施工安全生产许可证动态核查".into(),
+        },
+        tasks: vec![DutyTask {
+            code: "RW2026-230100-003".into(),
+            name: "2026年第三季度建筑施工安全生产许可证动态核查".into(),
+            department: AUTHORITY.into(),
+            window: "2026-07-01 至 2026-10-09".into(),
+            status: "结果已录入".into(),
+            plan: "2026年度抽查计划 第1版（已公开，2026-03-02 公开）".into(),
+            draws: vec![
+                draw("RW2026-230100-003-1", "检查对象抽取"),
+                draw("RW2026-230100-003-2", "检查人员抽取"),
+            ],
+            inspections,
+            publish_due: "2026-11-03".into(),
+            published_on: "未公示".into(),
+            publication: "已逾期 18 个工作日".into(),
+            published_by: String::new(),
+        }],
+    }
+}
+
 /// Every sample, one per kind.
 pub fn all() -> Vec<(&'static str, Document)> {
     vec![
@@ -286,5 +344,6 @@ pub fn all() -> Vec<(&'static str, Document)> {
         ("site-record", Document::SiteRecord(site_record())),
         ("statement", Document::Statement(long_statement())),
         ("result-notice", Document::ResultNotice(result_notice())),
+        ("duty-record", Document::DutyRecord(duty_record(3))),
     ]
 }

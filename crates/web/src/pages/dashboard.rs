@@ -3,13 +3,14 @@
 //! closed network no chart library), the overdue list, and the two workbooks:
 //! the dashboard itself and the 履职记录 (第二十七条).
 
-use super::{Frame, PageResult, render};
+use super::{Frame, PageResult, render, thousands};
 use crate::AppState;
+use crate::download::xlsx;
 use crate::extract::WebUser;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use chrono::Datelike;
 use http::{HeaderValue, header};
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/dashboard", get(show))
         .route("/dashboard.xlsx", get(dashboard_xlsx))
         .route("/duty-record.xlsx", get(duty_record_xlsx))
+        .route("/duty-record.pdf", get(duty_record_pdf))
 }
 
 /// Width of the chart's drawing, in SVG units (scaled to the panel).
@@ -157,6 +159,7 @@ struct DashboardPage {
     total_coverage: String,
     xlsx_href: String,
     duty_href: String,
+    duty_pdf_href: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -174,16 +177,17 @@ fn year_of(state: &AppState, raw: Option<&str>) -> Result<i32, AppError> {
     }
 }
 
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+/// The year and the optional task of a 履职记录, as both downloads take them.
+fn duty_query(state: &AppState, q: &YearQuery) -> Result<(i32, Option<i64>), AppError> {
+    let year = year_of(state, q.year.as_deref())?;
+    let task_id = match q.task_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            s.parse::<i64>()
+                .map_err(|_| AppError::invalid("task_id", format!("任务编号“{s}”无效")))?,
+        ),
+    };
+    Ok((year, task_id))
 }
 
 fn plan_tag(code: &str) -> &'static str {
@@ -295,23 +299,13 @@ async fn show(State(state): State<AppState>, WebUser(actor): WebUser, Query(q): 
         total_coverage: percent(v.totals.coverage_permille),
         xlsx_href: format!("/dashboard.xlsx?year={year}"),
         duty_href: format!("/duty-record.xlsx?year={year}"),
+        duty_pdf_href: format!("/duty-record.pdf?year={year}"),
         rows,
         charts: vec![coverage_chart, overdue_chart],
         overdue,
         v,
     };
     render(page)
-}
-
-fn xlsx(file_name: &str, bytes: Vec<u8>) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    );
-    crate::download::attachment(h, file_name);
-    res
 }
 
 async fn dashboard_xlsx(
@@ -329,18 +323,21 @@ async fn duty_record_xlsx(
     WebUser(actor): WebUser,
     Query(q): Query<YearQuery>,
 ) -> PageResult {
-    let year = year_of(&state, q.year.as_deref())?;
-    let task_id = match q.task_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(
-            s.parse::<i64>()
-                .map_err(|_| AppError::invalid("task_id", format!("任务编号“{s}”无效")))?,
-        ),
-    };
-    let bytes = state.app.duty_record_xlsx(&actor, task_id, year).await?;
-    let name = match task_id {
-        Some(id) => format!("履职记录-任务{id}.xlsx"),
-        None => format!("{}履职记录{year}年.xlsx", actor.department.name),
-    };
+    let (year, task_id) = duty_query(&state, &q)?;
+    let (name, bytes) = state.app.duty_record_xlsx(&actor, task_id, year).await?;
     Ok(xlsx(&name, bytes))
+}
+
+async fn duty_record_pdf(
+    State(state): State<AppState>,
+    WebUser(actor): WebUser,
+    Query(q): Query<YearQuery>,
+) -> PageResult {
+    let (year, task_id) = duty_query(&state, &q)?;
+    let (name, pdf) = state.app.duty_record_pdf(&actor, task_id, year).await?;
+    let mut res = pdf.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
+    crate::download::attachment(h, &name);
+    Ok(res)
 }

@@ -31,6 +31,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/public/objections/status", get(status))
         .route("/public/objections/status.json", get(status_json))
+        .route("/public/items", get(items))
+        .route("/public/items.json", get(items_json))
+        .route("/public/items/{file}", get(item))
 }
 
 fn platform(state: &AppState) -> String {
@@ -230,4 +233,68 @@ async fn status_json(
     Query(q): Query<CodeQuery>,
 ) -> Result<Json<Vec<PublicObjectionStatus>>, ApiError> {
     Ok(Json(state.app.objection_status(&q.code).await?))
+}
+
+#[derive(Template)]
+#[template(path = "public_items.html")]
+struct ItemsPage {
+    platform: String,
+    page: spotcheck_app::users::Page<spotcheck_app::items::ItemView>,
+    q: String,
+    category: String,
+    pager: String,
+}
+
+/// 随机抽查事项清单: the current version of every item, with a link to its history.
+async fn items(State(state): State<AppState>, Query(q): Query<spotcheck_app::items::ItemQuery>) -> PageResult {
+    let page = state.app.public_items(&q).await?;
+    let query: Vec<(&str, String)> = [("q", q.q.clone()), ("category", q.category.clone())]
+        .into_iter()
+        .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| (k, v)))
+        .collect();
+    render(ItemsPage {
+        platform: platform(&state),
+        pager: super::pager(page.total, page.page, page.page_size, "/public/items", &query),
+        page,
+        q: q.q.unwrap_or_default(),
+        category: q.category.unwrap_or_default(),
+    })
+}
+
+async fn items_json(
+    State(state): State<AppState>,
+    Query(q): Query<spotcheck_app::items::ItemQuery>,
+) -> Result<Json<spotcheck_app::users::Page<spotcheck_app::items::ItemView>>, ApiError> {
+    Ok(Json(state.app.public_items(&q).await?))
+}
+
+#[derive(Template)]
+#[template(path = "public_item.html")]
+struct ItemPage {
+    platform: String,
+    d: spotcheck_app::items::ItemDetail,
+}
+
+impl ItemPage {
+    fn when(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        spotcheck_app::actor::local_time(t)
+    }
+}
+
+/// `/public/items/ZJ001`: an item with its change history; `.json` the same as JSON.
+async fn item(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let (code, json) = match file.strip_suffix(".json") {
+        Some(c) => (c, true),
+        None => (file.as_str(), false),
+    };
+    match (state.app.public_item(code).await, json) {
+        (Ok(d), true) => Json(d).into_response(),
+        (Err(e), true) => ApiError(e).into_response(),
+        (Err(e), false) => PageError::from(e).into_response(),
+        (Ok(d), false) => render(ItemPage {
+            platform: platform(&state),
+            d,
+        })
+        .into_response(),
+    }
 }

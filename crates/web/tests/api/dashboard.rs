@@ -2,7 +2,8 @@
 //! finished Harbin task as 逾期未公示 with its working days over; once it is
 //! published (late) it moves to 逾期公示; the workbooks open and the page
 //! renders with its charts; a county sees only its own part; an inspector
-//! sees nothing.
+//! sees nothing. The 履职记录 of a task, as PDF and workbook through the API,
+//! carries its draws, teams and deadline, and only inside the jurisdiction.
 
 use crate::support::TestApp;
 use reqwest::StatusCode;
@@ -12,7 +13,10 @@ use spotcheck_domain::publication::{DeadlineState, PUBLISH_WORKDAYS, deadline};
 use spotcheck_store::on_both_backends;
 use spotcheck_store::testing::TestDb;
 
-on_both_backends!(the_dashboard_shows_overdue_results_until_and_after_publication);
+on_both_backends!(
+    the_dashboard_shows_overdue_results_until_and_after_publication,
+    the_duty_record_of_a_task_as_pdf_and_workbook,
+);
 
 fn results_entries(v: &Value) -> Vec<Value> {
     v["overdue"]
@@ -202,4 +206,98 @@ async fn the_dashboard_shows_overdue_results_until_and_after_publication(db: &Te
     let d = t.browser("qqhr_admin").await;
     let r = d.get(&format!("/duty-record.xlsx?year=2026&task_id={id}")).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+async fn the_duty_record_of_a_task_as_pdf_and_workbook(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let harbin = t.token("hrb_admin").await;
+    t.app.load_demo_inspections().await.unwrap();
+    let (_, tasks) = t.get(&harbin, "/api/v1/tasks").await;
+    let task = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "2026年第三季度建筑施工安全生产许可证动态核查")
+        .expect("the demo's finished task")
+        .clone();
+    let id = task["id"].as_i64().unwrap();
+    let code = task["code"].as_str().unwrap();
+    let (s, detail) = t.get(&harbin, &format!("/api/v1/tasks/{id}")).await;
+    assert_eq!(s, StatusCode::OK, "{detail}");
+    let draw_id = detail["items"][0]["draw"]["draw_id"].as_str().unwrap().to_string();
+    assert!(draw_id.starts_with(&format!("{code}-")), "{draw_id}");
+    let team = &detail["staffing"]["teams"][0];
+    let staff_draw = team["draw_id"].as_str().unwrap();
+    let leader = team["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"]["code"] == "leader")
+        .unwrap();
+
+    let get = |token: &str, path: String| {
+        let req = t.http.get(t.url(&path)).bearer_auth(token);
+        async move { req.send().await.unwrap() }
+    };
+    let r = get(&harbin, format!("/api/v1/duty-record.pdf?year=2026&task_id={id}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.contains(".pdf"), "{disposition}");
+    let pdf = r.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let text = crate::inspections::pdftotext(&pdf);
+    let flat: String = text.split_whitespace().collect();
+    for expected in [
+        "履职记录",
+        "年度抽查计划",
+        "随机抽取",
+        "现场检查",
+        "结果公示",
+        code,
+        &draw_id,
+        staff_draw,
+        "2026-11-03",
+        leader["name"].as_str().unwrap(),
+        leader["cert_no"].as_str().unwrap(),
+        // Where the draw's record is public (the path wraps in its cell).
+        "/public/draws/",
+    ] {
+        assert!(flat.contains(expected), "“{expected}” not in the 履职记录:\n{text}");
+    }
+
+    // The workbook of the same record, and the year's record.
+    for path in [
+        format!("/api/v1/duty-record.xlsx?task_id={id}"),
+        "/api/v1/duty-record.xlsx?year=2026".to_string(),
+    ] {
+        let r = get(&harbin, path.clone()).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert!(r.bytes().await.unwrap().starts_with(b"PK"), "{path}");
+    }
+    let r = get(&harbin, "/api/v1/duty-record.pdf?year=2026".to_string()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let year = crate::inspections::pdftotext(&r.bytes().await.unwrap());
+    let year: String = year.split_whitespace().collect();
+    assert!(year.contains("2026年度"), "{year}");
+    assert!(year.contains(code), "{year}");
+
+    // A county below Harbin did not initiate the task: not found, as for any
+    // task outside its jurisdiction.
+    let daoli = t.token("daoli_admin").await;
+    let r = get(&daoli, format!("/api/v1/duty-record.pdf?year=2026&task_id={id}")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+
+    // The page links the PDF beside the workbook and serves it.
+    let b = t.browser("hrb_admin").await;
+    let html = b.get("/dashboard?year=2026").await.text().await.unwrap();
+    assert!(html.contains("/duty-record.pdf?year=2026"), "{html}");
+    let r = b.get(&format!("/duty-record.pdf?task_id={id}")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
 }

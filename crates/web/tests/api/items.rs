@@ -39,7 +39,7 @@ fn new_item() -> Value {
 }
 
 /// The current content of an item as a revision body (plus reason and date).
-fn revision_of(current: &Value, reason: &str, date: &str) -> Value {
+pub fn revision_of(current: &Value, reason: &str, date: &str) -> Value {
     json!({
         "name": current["name"],
         "sub_item": current["sub_item"].as_str().unwrap_or(""),

@@ -22,6 +22,7 @@ on_both_backends!(
     the_public_cannot_guess_verification_codes,
     published_records_answer_404_outside_the_jurisdiction,
     the_public_search_holds_under_concurrent_load,
+    the_item_list_and_its_history_are_public,
 );
 
 /// The demo's finished task (every team confirmed): its id.
@@ -655,4 +656,42 @@ async fn the_public_search_holds_under_concurrent_load(db: &TestDb) {
         done += 1;
     }
     assert_eq!(done, 480);
+}
+
+/// 随机抽查事项清单 on the public site: every current item, each adjustment as
+/// a version with its reason and date; no account names.
+async fn the_item_list_and_its_history_are_public(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let list = t.public_json("/public/items.json?page_size=200").await;
+    let items = list["items"].as_array().unwrap();
+    assert!(items.len() >= 15, "{list}");
+    assert_eq!(list["total"].as_u64().unwrap() as usize, items.len());
+    assert!(
+        items
+            .iter()
+            .all(|i| i["current"]["published_by"] == "" && i["current"]["published_by_name"] == "")
+    );
+    let code = items[0]["code"].as_str().unwrap().to_string();
+    // The province adjusts the item: the public sees the new version and the old one.
+    let admin = t.token("hlj_admin").await;
+    let (_, before) = t.get(&admin, &format!("/api/v1/items/{code}")).await;
+    let mut body = crate::items::revision_of(&before["current"], "按住房城乡建设部部署提高抽查频次", "2026-12-01");
+    body["frequency"] = json!("每年两次");
+    let (s, e) = t.post(&admin, &format!("/api/v1/items/{code}/versions"), body).await;
+    assert!(s.is_success(), "{e}");
+    let d = t.public_json(&format!("/public/items/{code}.json")).await;
+    assert_eq!(d["current"]["frequency"], "每年两次", "{d}");
+    assert_eq!(d["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(d["current"]["change_reason"], "按住房城乡建设部部署提高抽查频次");
+    assert!(
+        d["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["published_by"] == "")
+    );
+    let page = t.public_text(&format!("/public/items/{code}")).await;
+    assert!(page.contains("调整记录") && page.contains("按住房城乡建设部部署提高抽查频次"));
+    let page = t.public_text("/public/items").await;
+    assert!(page.contains("随机抽查事项清单") && page.contains(&code));
 }
