@@ -279,6 +279,22 @@ impl App {
         Ok(o)
     }
 
+    /// An objection and its inspection, if the actor handles the reviewing unit's results.
+    async fn objection_to_handle(
+        &self,
+        db: &impl ConnectionTrait,
+        actor: &Actor,
+        objection_id: i64,
+        what: &str,
+    ) -> Result<(ObjectionRow, InspectionRow), AppError> {
+        let o = self.objection_row(db, actor, objection_id).await?;
+        let (i, _) = self.result_ctx(db, actor, o.inspection_id).await?;
+        if !self.handles_results(db, actor, &i).await? {
+            return Err(AppError::Forbidden(format!("只有检查实施单位的管理员可以{what}")));
+        }
+        Ok((o, i))
+    }
+
     /// The final inspection a 核验码 belongs to.
     async fn inspection_by_code(&self, db: &impl ConnectionTrait, code: &str) -> Result<InspectionRow, AppError> {
         let normalized = normalize_code(code).ok_or_else(|| {
@@ -482,11 +498,7 @@ impl App {
         input: ObjectionDecisionInput,
     ) -> Result<ObjectionView, AppError> {
         let tx = self.store().begin().await?;
-        let o = self.objection_row(&tx, actor, objection_id).await?;
-        let (i, _) = self.result_ctx(&tx, actor, o.inspection_id).await?;
-        if !self.handles_results(&tx, actor, &i).await? {
-            return Err(AppError::Forbidden("只有检查实施单位的管理员可以复核异议".into()));
-        }
+        let (o, i) = self.objection_to_handle(&tx, actor, objection_id, "复核异议").await?;
         let decision = ObjectionDecision::parse(&input.decision)
             .map_err(|_| AppError::invalid("decision", "请选择复核结论：维持或更正"))?;
         let reason = rules::required_text("reason", "复核理由", &input.reason, rules::MAX_NOTE).map_err(invalid)?;
@@ -556,11 +568,9 @@ impl App {
         input: FeedbackInput,
     ) -> Result<ObjectionView, AppError> {
         let tx = self.store().begin().await?;
-        let o = self.objection_row(&tx, actor, objection_id).await?;
-        let (i, _) = self.result_ctx(&tx, actor, o.inspection_id).await?;
-        if !self.handles_results(&tx, actor, &i).await? {
-            return Err(AppError::Forbidden("只有检查实施单位的管理员可以登记异议反馈".into()));
-        }
+        let (o, i) = self
+            .objection_to_handle(&tx, actor, objection_id, "登记异议反馈")
+            .await?;
         let method = FeedbackMethod::parse(&input.method).map_err(|e| AppError::invalid("method", e.to_string()))?;
         let note = rules::optional_text("note", "反馈情况", &input.note, rules::MAX_NOTE).map_err(invalid)?;
         let on = day("on", "反馈日期", &input.on, self.today())?;
