@@ -214,11 +214,8 @@ fn public_condition(q: &PublicQuery) -> Condition {
         // A code is typed whole; names are searched by any part.
         let code_like = text.len() >= 6 && text.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-');
         if code_like {
-            c = c.add(
-                Condition::any()
-                    .add(C::ObjectCode.eq(text.to_ascii_uppercase()))
-                    .add(C::ObjectCode.eq(text)),
-            );
+            // Codes are stored as issued: upper case (统一社会信用代码, 项目代码).
+            c = c.add(C::ObjectCode.eq(text.to_ascii_uppercase()));
         } else {
             c = c.add(C::ObjectName.like(contains(text)));
         }

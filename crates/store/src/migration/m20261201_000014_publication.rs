@@ -120,12 +120,23 @@ impl MigrationTrait for Migration {
             false,
         )
         .await?;
-        index(m, "public_results", "idx_public_results_code", &["object_code"], false).await?;
+        // Each search filter with `withheld` and the order after it, so the
+        // filter and the newest-first order are read from one index (a
+        // planner without statistics otherwise walks the date index and
+        // filters a million rows).
+        index(
+            m,
+            "public_results",
+            "idx_public_results_code",
+            &["object_code", "withheld", "inspected_on", "inspection_id"],
+            false,
+        )
+        .await?;
         index(
             m,
             "public_results",
             "idx_public_results_department",
-            &["department_code", "inspected_on"],
+            &["department_code", "withheld", "inspected_on", "inspection_id"],
             false,
         )
         .await?;
