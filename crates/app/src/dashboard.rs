@@ -20,9 +20,7 @@ use spotcheck_documents::{Document, DutyDraw, DutyInspection, DutyRecord, DutySc
 use spotcheck_domain::calendar::WorkCalendar;
 use spotcheck_domain::department::DepartmentKind;
 use spotcheck_domain::plan::{filing_deadline, filing_timeliness, pending_filing_label};
-use spotcheck_domain::publication::{
-    self as rules, DeadlineState, DeadlineStatus, FEEDBACK_WORKDAYS, PUBLISH_WORKDAYS, REVIEW_WORKDAYS,
-};
+use spotcheck_domain::publication::{self as rules, DeadlineState, DeadlineStatus, PUBLISH_WORKDAYS};
 use spotcheck_domain::role::Permission;
 use spotcheck_domain::task::TaskStatus;
 use spotcheck_domain::vocab::{ObjectKind, RiskClass};
@@ -198,16 +196,9 @@ fn publication_due(task: &TaskRow, status: TaskStatus, today: NaiveDate) -> bool
 /// The 复核 (20 working days from receipt) and 反馈 (15 from the decision)
 /// deadlines of an objection, as `objections.rs` counts them.
 fn objection_deadlines(cal: &WorkCalendar, o: &ObjectionRow, today: NaiveDate) -> Vec<(&'static str, DeadlineStatus)> {
-    let mut out = vec![(
-        "objection_review",
-        rules::deadline(cal, o.received_on, REVIEW_WORKDAYS, o.decided_on, today),
-    )];
-    if let Some(d) = o.decided_on {
-        out.push((
-            "objection_feedback",
-            rules::deadline(cal, d, FEEDBACK_WORKDAYS, o.feedback_on, today),
-        ));
-    }
+    let (review, feedback) = crate::objections::objection_deadlines(cal, o, today);
+    let mut out = vec![("objection_review", review)];
+    out.extend(feedback.map(|f| ("objection_feedback", f)));
     out
 }
 
@@ -219,11 +210,6 @@ fn overdue_label(code: &str) -> &'static str {
         "objection_feedback" => "异议反馈逾期",
         _ => "逾期",
     }
-}
-
-fn receipt_no(o: &ObjectionRow) -> String {
-    // The same form as `objections.rs` gives the submitter.
-    format!("YY{}-{:06}", o.received_on.year(), o.id)
 }
 
 fn plan_filing(department: &DepartmentRow, first: Option<&PlanRow>, year: i32, today: NaiveDate) -> PlanFiling {
@@ -387,7 +373,7 @@ impl App {
                     department_id: o.department_id,
                     department_name: names.get(&o.department_id).cloned().unwrap_or_default(),
                     kind: term(code, overdue_label(code)),
-                    reference: receipt_no(&o),
+                    reference: crate::objections::receipt_no(&o),
                     name: object.unwrap_or_default(),
                     task_id: None,
                     objection_id: Some(o.id),

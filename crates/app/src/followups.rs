@@ -16,7 +16,7 @@ use spotcheck_domain::inspection::InspectionStatus;
 use spotcheck_domain::publication::{self as rules, FollowupStatus, FollowupStep};
 use spotcheck_store::inspections as inspections_store;
 use spotcheck_store::publication::{self as store, FollowupRow, NewFollowup};
-use spotcheck_store::{ConnectionTrait, StoreError, departments};
+use spotcheck_store::{ConnectionTrait, StoreError};
 use utoipa::ToSchema;
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -152,12 +152,12 @@ impl App {
         )
         .await?;
         let disposal = self.refresh_disposal(&tx, i.id).await?;
-        let unit = departments::by_id(&tx, i.department_id).await?;
+        let unit = self.unit_code(&tx, i.department_id).await?;
         record(
             &tx,
             &by,
             Change::new(AuditAction::FollowupRecorded, "inspection", i.id)
-                .in_department(unit.as_ref().map(|u| u.code.as_str()).unwrap_or_default())
+                .in_department(&unit)
                 .summary(format!(
                     "问题{}：{}（{}，{}），后续处置情况：{}",
                     finding.position,

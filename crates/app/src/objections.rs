@@ -19,8 +19,8 @@ use spotcheck_domain::audit::AuditAction;
 use spotcheck_domain::calendar::WorkCalendar;
 use spotcheck_domain::inspection::{InspectionStatus, normalize_code};
 use spotcheck_domain::publication::{
-    self as rules, FEEDBACK_WORKDAYS, FeedbackMethod, ObjectionChannel, ObjectionDecision, ObjectionStatus,
-    REVIEW_WORKDAYS,
+    self as rules, DeadlineStatus, FEEDBACK_WORKDAYS, FeedbackMethod, ObjectionChannel, ObjectionDecision,
+    ObjectionStatus, REVIEW_WORKDAYS,
 };
 use spotcheck_domain::role::Permission;
 use spotcheck_store::inspections::{self as inspections_store, InspectionRow};
@@ -147,7 +147,7 @@ pub struct Attachment {
     pub bytes: Bytes,
 }
 
-fn receipt_no(o: &ObjectionRow) -> String {
+pub(crate) fn receipt_no(o: &ObjectionRow) -> String {
     format!("YY{}-{:06}", o.received_on.year(), o.id)
 }
 
@@ -164,13 +164,26 @@ fn day(field: &'static str, label: &str, raw: &str, today: NaiveDate) -> Result<
     Ok(d)
 }
 
+/// An objection's two deadlines (第二十六条): review, 20 working days from
+/// receipt; feedback, 15 from the decision (once decided).
+pub(crate) fn objection_deadlines(
+    cal: &WorkCalendar,
+    o: &ObjectionRow,
+    today: NaiveDate,
+) -> (DeadlineStatus, Option<DeadlineStatus>) {
+    (
+        rules::deadline(cal, o.received_on, REVIEW_WORKDAYS, o.decided_on, today),
+        o.decided_on
+            .map(|d| rules::deadline(cal, d, FEEDBACK_WORKDAYS, o.feedback_on, today)),
+    )
+}
+
 fn review_deadline(cal: &WorkCalendar, o: &ObjectionRow, today: NaiveDate) -> DeadlineView {
-    rules::deadline(cal, o.received_on, REVIEW_WORKDAYS, o.decided_on, today).into()
+    objection_deadlines(cal, o, today).0.into()
 }
 
 fn feedback_deadline(cal: &WorkCalendar, o: &ObjectionRow, today: NaiveDate) -> Option<DeadlineView> {
-    o.decided_on
-        .map(|d| rules::deadline(cal, d, FEEDBACK_WORKDAYS, o.feedback_on, today).into())
+    objection_deadlines(cal, o, today).1.map(Into::into)
 }
 
 impl App {
@@ -362,12 +375,12 @@ impl App {
         let i = self.inspection_by_code(self.store().conn(), &input.code).await?;
         let stored = self.store_attachments(files).await?;
         let tx = self.store().begin().await?;
-        let unit = departments::by_id(&tx, i.department_id).await?;
+        let unit = self.unit_code(&tx, i.department_id).await?;
         let by = By {
             user_id: None,
             name: format!("{submitter}（网上提交）"),
             role: String::new(),
-            department: unit.map(|d| d.code.as_str().to_string()).unwrap_or_default(),
+            department: unit,
             meta,
         };
         let o = self
@@ -465,14 +478,14 @@ impl App {
             f.objection_id = o.id;
             store::insert_objection_file(db, f).await?;
         }
-        let unit = departments::by_id(db, i.department_id).await?;
+        let unit = self.unit_code(db, i.department_id).await?;
         let cal = self.work_calendar().await?;
         let due = review_deadline(&cal, &o, self.today());
         record(
             db,
             by,
             Change::new(AuditAction::ObjectionReceived, "objection", o.id)
-                .in_department(unit.as_ref().map(|u| u.code.as_str()).unwrap_or_default())
+                .in_department(&unit)
                 .summary(format!(
                     "受理异议 {}（{}，附件 {n} 个），复核期限 {}",
                     receipt_no(&o),
@@ -531,12 +544,12 @@ impl App {
         let cal = self.work_calendar().await?;
         let o = store::objection(&tx, o.id).await?.expect("exists");
         let review = review_deadline(&cal, &o, today);
-        let unit = departments::by_id(&tx, i.department_id).await?;
+        let unit = self.unit_code(&tx, i.department_id).await?;
         record(
             &tx,
             &by,
             Change::new(AuditAction::ObjectionDecided, "objection", o.id)
-                .in_department(unit.as_ref().map(|u| u.code.as_str()).unwrap_or_default())
+                .in_department(&unit)
                 .summary(format!(
                     "异议 {} 复核结论：{}（{}）{}",
                     receipt_no(&o),
@@ -588,12 +601,12 @@ impl App {
         let cal = self.work_calendar().await?;
         let o = store::objection(&tx, o.id).await?.expect("exists");
         let feedback = feedback_deadline(&cal, &o, self.today());
-        let unit = departments::by_id(&tx, i.department_id).await?;
+        let unit = self.unit_code(&tx, i.department_id).await?;
         record(
             &tx,
             &by,
             Change::new(AuditAction::ObjectionAnswered, "objection", o.id)
-                .in_department(unit.as_ref().map(|u| u.code.as_str()).unwrap_or_default())
+                .in_department(&unit)
                 .summary(format!(
                     "异议 {} 已{}反馈（{}）",
                     receipt_no(&o),

@@ -610,6 +610,14 @@ impl App {
         })
     }
 
+    /// The executing unit's code, for the audit entry of a step on its result.
+    pub(crate) async fn unit_code(&self, db: &impl ConnectionTrait, department_id: i64) -> Result<String, AppError> {
+        Ok(departments::by_id(db, department_id)
+            .await?
+            .map(|u| u.code.as_str().to_string())
+            .unwrap_or_default())
+    }
+
     /// The 主要负责人 of the executing unit or of the department it belongs to.
     async fn heads_unit(&self, db: &impl ConnectionTrait, actor: &Actor, i: &InspectionRow) -> Result<bool, AppError> {
         Ok(actor.role() == Role::Head
