@@ -64,6 +64,11 @@ test('公示检查结果、经主要负责人批准更正、网上提出异议�
   await expect(page.getByRole('heading', { name: correctedName })).toBeVisible();
   await expect(page.locator('.notice.warn')).toContainText('检查记录误将已补正的资料认定为问题');
   await expect(page.locator('table.kv')).toContainText('未发现问题');
+  // The public search finds it by part of its name (the name index).
+  await page.goto('/public/results');
+  await page.getByLabel('检查对象').fill(correctedName.slice(1, 4));
+  await page.getByRole('button', { name: '查询' }).click();
+  await expect(page.locator('table.list')).toContainText(correctedName);
   // The withheld result is not found by the public search.
   await page.goto('/public/results');
   await page.getByLabel('检查对象').fill(withheldName);

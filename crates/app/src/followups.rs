@@ -178,6 +178,7 @@ impl App {
         .await?;
         let out = self.finding_followups(&tx, i.id).await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.public_changed();
         Ok(out)
     }
 }

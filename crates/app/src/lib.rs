@@ -73,6 +73,10 @@ struct Inner {
     evidence: Option<spotcheck_evidence::EvidenceStore>,
     /// The PDF renderer, made on first use (or the reason it cannot be).
     renderer: std::sync::OnceLock<Result<Arc<spotcheck_documents::Renderer>, String>>,
+    /// Moves on after every commit that changes what the public search shows,
+    /// so that a cache of public answers keyed by it never serves this
+    /// process's stale ones (see [`App::public_generation`]).
+    public_generation: std::sync::atomic::AtomicU64,
 }
 
 impl App {
@@ -90,6 +94,7 @@ impl App {
                 running_imports: Default::default(),
                 evidence: None,
                 renderer: Default::default(),
+                public_generation: Default::default(),
             }),
         }
     }
@@ -104,6 +109,21 @@ impl App {
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Which state of the published results this process last wrote: it
+    /// changes after each committed publication, approved correction and
+    /// follow-up step. Another process's changes are not seen here, so a
+    /// cache keyed by it must also expire (web's public cache: seconds).
+    pub fn public_generation(&self) -> u64 {
+        self.inner.public_generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Called after the commit of a change to `public_results`.
+    pub(crate) fn public_changed(&self) {
+        self.inner
+            .public_generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     pub fn settings(&self) -> &Settings {

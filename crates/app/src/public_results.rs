@@ -10,7 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use spotcheck_domain::publication::MAX_NAME;
 use spotcheck_domain::task::TaskKind;
-use spotcheck_store::publication::{self as store, PublicQuery};
+use spotcheck_store::public_search::{self, PublicQuery};
+use spotcheck_store::publication as store;
 use utoipa::{IntoParams, ToSchema};
 
 /// Results per page of the public search.
@@ -132,7 +133,7 @@ impl App {
             offset: (page - 1) * PER_PAGE,
             limit: PER_PAGE,
         };
-        let (rows, more) = store::search_public(self.store().conn(), &q).await?;
+        let (rows, more) = public_search::search_public(self.store().conn(), &q).await?;
         Ok(PublicResultsPage {
             results: rows.iter().map(public_view).collect(),
             page,

@@ -575,6 +575,7 @@ impl App {
             .ok_or_else(|| AppError::not_found("抽查任务"))?;
         let view = self.publication_view(&tx, actor, &task).await?;
         tx.commit().await.map_err(StoreError::from)?;
+        self.public_changed();
         Ok(view)
     }
 
@@ -865,6 +866,7 @@ impl App {
             term(code, labels.get(code).map(String::as_str).unwrap_or(code))
         });
         tx.commit().await.map_err(StoreError::from)?;
+        self.public_changed();
         Ok(view)
     }
 

@@ -25,6 +25,7 @@ pub mod objects;
 pub mod outside;
 pub mod plans;
 pub mod population;
+pub mod public_search;
 pub mod publication;
 pub mod scope;
 pub mod sessions;

@@ -10,12 +10,12 @@ use crate::StoreError;
 use crate::entity::{
     followup, objection, objection_file, public_result, result_correction, result_version, task_publication,
 };
-use crate::scope::{contains, department_ids_in};
+use crate::scope::department_ids_in;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 use spotcheck_domain::jurisdiction::Jurisdiction;
 
@@ -188,81 +188,6 @@ pub async fn set_disposal(db: &impl ConnectionTrait, inspection_id: i64, disposa
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// A public search. Every field is optional; texts match literally.
-#[derive(Clone, Debug, Default)]
-pub struct PublicQuery {
-    /// A 统一社会信用代码 / 项目代码 / 证书编号 (exact) or part of a name.
-    pub q: String,
-    /// A department code (exact) or part of its name.
-    pub department: String,
-    /// Part of an item's name.
-    pub item: String,
-    pub kind: String,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub offset: u64,
-    pub limit: u64,
-}
-
-fn public_condition(q: &PublicQuery) -> Condition {
-    use public_result::Column as C;
-    let mut c = Condition::all().add(C::Withheld.eq(false));
-    let text = q.q.trim();
-    if !text.is_empty() {
-        // A code is typed whole; names are searched by any part.
-        let code_like = text.len() >= 6 && text.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-');
-        if code_like {
-            // Codes are stored as issued: upper case (统一社会信用代码, 项目代码).
-            c = c.add(C::ObjectCode.eq(text.to_ascii_uppercase()));
-        } else {
-            c = c.add(C::ObjectName.like(contains(text)));
-        }
-    }
-    let dep = q.department.trim();
-    if !dep.is_empty() {
-        if dep.chars().all(|ch| ch.is_ascii_digit()) {
-            c = c.add(C::DepartmentCode.eq(dep));
-        } else {
-            c = c.add(C::DepartmentName.like(contains(dep)));
-        }
-    }
-    let item = q.item.trim();
-    if !item.is_empty() {
-        c = c.add(C::ItemNames.like(contains(item)));
-    }
-    if !q.kind.is_empty() {
-        c = c.add(C::TaskKind.eq(q.kind.as_str()));
-    }
-    if let Some(f) = q.from {
-        c = c.add(C::InspectedOn.gte(f));
-    }
-    if let Some(t) = q.to {
-        c = c.add(C::InspectedOn.lte(t));
-    }
-    c
-}
-
-/// One page of public results, newest inspection first, and whether more follow.
-/// The page asks for one row more than it shows, so no count of a million
-/// rows runs for each search.
-pub async fn search_public(
-    db: &impl ConnectionTrait,
-    q: &PublicQuery,
-) -> Result<(Vec<PublicResultRow>, bool), StoreError> {
-    use public_result::Column as C;
-    let mut rows = public_result::Entity::find()
-        .filter(public_condition(q))
-        .order_by_desc(C::InspectedOn)
-        .order_by_desc(C::InspectionId)
-        .offset(q.offset)
-        .limit(q.limit + 1)
-        .all(db)
-        .await?;
-    let more = rows.len() as u64 > q.limit;
-    rows.truncate(q.limit as usize);
-    Ok((rows, more))
 }
 
 /// How many published results are public and how many withheld (依法不予公开).

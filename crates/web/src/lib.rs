@@ -10,6 +10,7 @@ mod download;
 mod error;
 mod extract;
 mod pages;
+mod public_cache;
 mod ratelimit;
 mod security;
 mod upload;
@@ -42,6 +43,7 @@ pub struct AppState {
     pub app: App,
     pub cfg: Arc<WebConfig>,
     pub limits: Arc<ratelimit::PublicLimits>,
+    pub public_cache: Arc<public_cache::PublicCache>,
 }
 
 /// The whole HTTP surface.
@@ -49,11 +51,18 @@ pub fn router(app: App, cfg: WebConfig) -> Router {
     let state = AppState {
         app,
         limits: ratelimit::PublicLimits::new(cfg.public_rate),
+        public_cache: Arc::new(public_cache::PublicCache::new()),
         cfg: Arc::new(cfg),
     };
     let (api_router, _) = api::router().split_for_parts();
     Router::new()
         .merge(pages::router())
+        .merge(
+            pages::public_results::cached_router().route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                public_cache::cached,
+            )),
+        )
         .merge(api_router)
         .merge(assets::router())
         .merge(security::health_router())

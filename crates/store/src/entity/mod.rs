@@ -34,6 +34,7 @@ pub mod plan;
 pub mod plan_entry;
 pub mod plan_event;
 pub mod public_result;
+pub mod public_result_gram;
 pub mod replacement;
 pub mod result_category;
 pub mod result_correction;

@@ -19,6 +19,7 @@ mod m20261130_000011_inspections;
 mod m20261130_000012_task_archives;
 mod m20261130_000013_calendar_years;
 mod m20261201_000014_publication;
+mod m20261202_000015_public_search_grams;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_task_archives::Migration),
             Box::new(m20261130_000013_calendar_years::Migration),
             Box::new(m20261201_000014_publication::Migration),
+            Box::new(m20261202_000015_public_search_grams::Migration),
         ]
     }
 }

@@ -18,7 +18,7 @@ pub(crate) mod messages;
 mod outside;
 mod plans;
 mod public;
-mod public_results;
+pub(crate) mod public_results;
 mod results;
 pub(crate) mod tasks;
 mod teams;

@@ -19,8 +19,6 @@ use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/public/results", get(search))
-        .route("/public/results.json", get(search_json))
         .route("/public/results/{file}", get(result))
         .route("/public/tasks/{task_id}/results.json", get(task_results_json))
         .route(
@@ -34,6 +32,14 @@ pub fn router() -> Router<AppState> {
         .route("/public/items", get(items))
         .route("/public/items.json", get(items_json))
         .route("/public/items/{file}", get(item))
+}
+
+/// The searches, which the server keeps for a few seconds
+/// (`crate::public_cache`): the busiest public pages, the same for everyone.
+pub fn cached_router() -> Router<AppState> {
+    Router::new()
+        .route("/public/results", get(search))
+        .route("/public/results.json", get(search_json))
 }
 
 fn platform(state: &AppState) -> String {

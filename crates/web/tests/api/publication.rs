@@ -22,6 +22,7 @@ on_both_backends!(
     the_public_cannot_guess_verification_codes,
     published_records_answer_404_outside_the_jurisdiction,
     the_public_search_holds_under_concurrent_load,
+    every_way_of_searching_answers_what_a_full_read_finds,
     the_item_list_and_its_history_are_public,
 );
 
@@ -694,4 +695,83 @@ async fn the_item_list_and_its_history_are_public(db: &TestDb) {
     assert!(page.contains("调整记录") && page.contains("按住房城乡建设部部署提高抽查频次"));
     let page = t.public_text("/public/items").await;
     assert!(page.contains("随机抽查事项清单") && page.contains(&code));
+}
+
+/// The public search is led by a different index for a code, a name part (its
+/// rarest bigram), one department and the rest (the date): each answers
+/// exactly what reading every published result says it should. And the
+/// server's few-seconds cache of search answers never hides a publication
+/// made by this server: the same search asked before and after publishing.
+async fn every_way_of_searching_answers_what_a_full_read_finds(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let harbin = t.token("hrb_admin").await;
+    let (id, candidates, _) = publish(&t, &harbin).await;
+    let code = candidates[0]["object_code"].as_str().unwrap().to_string();
+    let before = t.public_json(&format!("/public/results.json?q={code}")).await;
+    assert_eq!(before["results"], json!([]), "not published yet: {before}");
+    let (s, _) = t
+        .post(&harbin, &format!("/api/v1/tasks/{id}/publication"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let after = t.public_json(&format!("/public/results.json?q={code}")).await;
+    assert_eq!(
+        after["results"].as_array().unwrap().len(),
+        1,
+        "the cache kept the old answer: {after}"
+    );
+
+    // Every published result, read one task at a time (the demo publishes one).
+    let everything = t.public_json("/public/results.json").await;
+    assert_eq!(everything["more"], false, "the demo fits on one page: {everything}");
+    let all = everything["results"].as_array().unwrap().clone();
+    let ids = |rows: &[&Value]| -> Vec<i64> { rows.iter().map(|r| r["inspection_id"].as_i64().unwrap()).collect() };
+    let search = |query: String| {
+        let t = &t;
+        async move {
+            let page = t.public_json(&format!("/public/results.json?{query}")).await;
+            page["results"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{query}: {page}"))
+                .iter()
+                .map(|r| r["inspection_id"].as_i64().unwrap())
+                .collect::<Vec<i64>>()
+        }
+    };
+    let name = |r: &Value| r["object_name"].as_str().unwrap().to_string();
+    let some_name = name(&all[0]);
+    let chars: Vec<char> = some_name.chars().collect();
+    assert!(chars.len() >= 5, "{some_name}");
+    let mut cases: Vec<(String, Vec<i64>)> = Vec::new();
+    for part in [
+        chars[1..4].iter().collect::<String>(), // the name index
+        chars[2..3].iter().collect::<String>(), // one character: read by date
+        chars.iter().collect::<String>(),
+    ] {
+        let want: Vec<&Value> = all.iter().filter(|r| name(r).contains(&part)).collect();
+        cases.push((format!("q={part}"), ids(&want)));
+    }
+    cases.push(("q=龘龘建设".into(), vec![]));
+    let unit_code = all[0]["department_code"].as_str().unwrap().to_string();
+    let unit_name = all[0]["department"].as_str().unwrap().to_string();
+    let by_unit: Vec<&Value> = all
+        .iter()
+        .filter(|r| r["department_code"] == unit_code.as_str())
+        .collect();
+    cases.push((format!("department={unit_code}"), ids(&by_unit)));
+    let by_name: Vec<&Value> = all
+        .iter()
+        .filter(|r| r["department"].as_str().unwrap().contains(&unit_name))
+        .collect();
+    cases.push((format!("department={unit_name}"), ids(&by_name)));
+    cases.push(("department=不存在的机关".into(), vec![]));
+    let part: String = chars[1..3].iter().collect();
+    let both: Vec<&Value> = all
+        .iter()
+        .filter(|r| name(r).contains(&part) && r["department_code"] == unit_code.as_str())
+        .collect();
+    cases.push((format!("q={part}&department={unit_code}"), ids(&both)));
+    for (query, want) in cases {
+        assert_eq!(search(query.clone()).await, want, "{query}");
+    }
+    assert!(!ids(&by_unit).is_empty());
 }
