@@ -19,9 +19,8 @@
 
 use crate::StoreError;
 use crate::entity::{department, public_result, public_result_gram as gram};
-use crate::scope::contains;
+use crate::scope::{contains, contains_pattern};
 use chrono::NaiveDate;
-use sea_orm::sea_query::extension::postgres::PgExpr;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
@@ -110,7 +109,12 @@ fn conditions(db: DbBackend, q: &PublicQuery, name: Option<&str>, departments: &
         // ASCII letters match in either case on both backends, as the name
         // index folds them.
         c = c.add(match db {
-            DbBackend::Postgres => Expr::col((public_result::Entity, C::ObjectName)).ilike(contains(name)),
+            // Written out: sea-query puts `pattern ESCAPE …` of ILIKE in
+            // parentheses, which PostgreSQL refuses.
+            DbBackend::Postgres => Expr::cust_with_values(
+                r#""public_results"."object_name" ILIKE $1 ESCAPE '\'"#,
+                [contains_pattern(name)],
+            ),
             _ => Expr::col((public_result::Entity, C::ObjectName)).like(contains(name)),
         });
     }
@@ -208,7 +212,8 @@ pub async fn search_public(
             .order_by_desc(gram::Column::InspectedOn)
             .order_by_desc(gram::Column::InspectionId),
         Lead::Department => select
-            .filter(Expr::col(C::Withheld).is_not(true))
+            // A literal: `IS NOT` a bound parameter is not PostgreSQL.
+            .filter(Expr::cust(r#""public_results"."withheld" IS NOT TRUE"#))
             .order_by_desc(C::InspectedOn)
             .order_by_desc(C::InspectionId),
         Lead::Date => select

@@ -27,8 +27,13 @@ pub fn department_codes_in(scope: &Jurisdiction) -> SelectStatement {
 /// A `LIKE` pattern matching any text that contains `needle` literally:
 /// `%`, `_` and the escape character itself lose their wildcard meaning.
 pub fn contains(needle: &str) -> LikeExpr {
+    LikeExpr::new(contains_pattern(needle)).escape('\\')
+}
+
+/// The pattern of [`contains`], for a `LIKE` written out with `ESCAPE '\'`.
+pub fn contains_pattern(needle: &str) -> String {
     let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+    format!("%{escaped}%")
 }
 
 /// A `LIKE` pattern matching any text that starts with `prefix` literally.
