@@ -77,6 +77,8 @@ struct Inner {
     /// so that a cache of public answers keyed by it never serves this
     /// process's stale ones (see [`App::public_generation`]).
     public_generation: std::sync::atomic::AtomicU64,
+    /// The public name search's counts of common bigrams.
+    gram_counts: spotcheck_store::public_search::GramCounts,
 }
 
 impl App {
@@ -95,6 +97,7 @@ impl App {
                 evidence: None,
                 renderer: Default::default(),
                 public_generation: Default::default(),
+                gram_counts: Default::default(),
             }),
         }
     }

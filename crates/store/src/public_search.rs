@@ -8,8 +8,10 @@
 //!
 //! - a whole code: `idx_public_results_code`;
 //! - a name part of two or more characters: its rarest bigram in
-//!   `public_result_grams` (migration 000015), read newest first; a bigram no
-//!   result has answers at once with nothing;
+//!   `public_result_grams` (migration 000015), read newest first, each entry
+//!   checked in the same index for the next rarest bigrams before its result
+//!   is read; a bigram no result has answers at once with nothing. Counts of
+//!   common bigrams are kept a few minutes ([`GramCounts`]);
 //! - one department: `idx_public_results_department_date`, with `withheld`
 //!   tested as `IS NOT TRUE` so that the date index, which leads with
 //!   `withheld`, cannot offer the same order;
@@ -21,10 +23,10 @@ use crate::StoreError;
 use crate::entity::{department, public_result, public_result_gram as gram};
 use crate::scope::{contains, contains_pattern};
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, RelationDef,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationDef, Statement,
 };
 use spotcheck_domain::vocab::ObjectKind;
 
@@ -58,14 +60,43 @@ pub fn name_grams(text: &str) -> Vec<String> {
     grams
 }
 
-/// How far the bigram probe counts: past this a bigram is common and any
-/// other common one leads as well.
-const GRAM_PROBE: u64 = 2_000;
+/// How far a bigram is counted: past this it is common, and which common
+/// one leads matters little next to the other bigrams' checks.
+const COUNT_CAP: u64 = 50_000;
+/// Counts from here up are kept a while; smaller ones are cheap to count
+/// again and are always counted afresh, so a bigram that was rare (or in no
+/// result) is never judged by an old figure.
+const KEEP_FROM: u64 = 1_000;
+/// How long a kept count serves.
+const KEEP_FOR: std::time::Duration = std::time::Duration::from_secs(600);
+/// At most this many of a name part's other bigrams are checked in the index
+/// for each entry of the leading one, rarest first.
+const CHECKED: usize = 3;
+
+/// Counts of the name index's common bigrams, kept for [`KEEP_FOR`]. They
+/// only choose which bigram leads a search and which others are checked
+/// first, never what the search answers, so a count gone stale by a
+/// publication costs speed at worst. Counting `公司` (in almost every name)
+/// for each search would read tens of thousands of index entries.
+pub struct GramCounts(moka::sync::Cache<String, u64>);
+
+impl Default for GramCounts {
+    fn default() -> Self {
+        Self(
+            moka::sync::Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(KEEP_FOR)
+                .build(),
+        )
+    }
+}
 
 /// What the search is led by.
 enum Lead {
     Code(String),
-    Gram(String),
+    /// The rarest bigram of the name part, and the next rarest, checked in
+    /// the index for each of its entries before the result is read.
+    Gram(String, Vec<String>),
     Department,
     Date,
     /// Nothing can match (a bigram no result has, a department name no
@@ -78,23 +109,48 @@ fn code_like(text: &str) -> bool {
     text.len() >= 6 && text.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
 }
 
-/// The rarest of `grams`, or `None` when one of them is in no result.
-async fn rarest_gram(db: &impl ConnectionTrait, grams: Vec<String>) -> Result<Option<String>, StoreError> {
-    let mut best: Option<(u64, String)> = None;
+/// `grams` with how many index entries each has (up to [`COUNT_CAP`]),
+/// rarest first; those not in `kept` are counted in one statement.
+async fn count_grams(
+    db: &impl ConnectionTrait,
+    kept: &GramCounts,
+    grams: Vec<String>,
+) -> Result<Vec<(u64, String)>, StoreError> {
+    let mut counted = Vec::new();
+    let mut unknown = Vec::new();
     for g in grams {
-        let n = gram::Entity::find()
-            .filter(gram::Column::Gram.eq(g.as_str()))
-            .limit(GRAM_PROBE)
-            .count(db)
-            .await?;
-        if n == 0 {
-            return Ok(None);
-        }
-        if best.as_ref().is_none_or(|(m, _)| n < *m) {
-            best = Some((n, g));
+        match kept.0.get(&g) {
+            Some(n) => counted.push((n, g)),
+            None => unknown.push(g),
         }
     }
-    Ok(best.map(|(_, g)| g))
+    if !unknown.is_empty() {
+        let backend = db.get_database_backend();
+        let counts: Vec<String> = (0..unknown.len())
+            .map(|i| {
+                let p = match backend {
+                    DbBackend::Postgres => format!("${}", i + 1),
+                    _ => "?".to_string(),
+                };
+                format!("(SELECT count(*) FROM (SELECT 1 FROM public_result_grams WHERE gram = {p} LIMIT {COUNT_CAP}) AS c{i})")
+            })
+            .collect();
+        let sql = format!("SELECT {}", counts.join(", "));
+        let values: Vec<sea_orm::Value> = unknown.iter().map(|g| g.as_str().into()).collect();
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+            .ok_or_else(|| StoreError::Unavailable("name index counts: no row".into()))?;
+        for (i, g) in unknown.into_iter().enumerate() {
+            let n = u64::try_from(row.try_get_by_index::<i64>(i)?).unwrap_or(0);
+            if n >= KEEP_FROM {
+                kept.0.insert(g.clone(), n);
+            }
+            counted.push((n, g));
+        }
+    }
+    counted.sort();
+    Ok(counted)
 }
 
 /// Conditions every search applies besides its lead; `departments` is what
@@ -163,11 +219,30 @@ fn gram_join() -> RelationDef {
         .into()
 }
 
+/// The leading bigram's entry is also in the index under `other`: a probe
+/// of the index's primary key, cheaper than reading the result to test its
+/// name, which is still tested (the bigrams may be in other places).
+fn also_has(other: &str) -> Expr {
+    let o = Alias::new("other_gram");
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from_as(gram::Entity, o.clone())
+            .and_where(Expr::col((o.clone(), gram::Column::Gram)).eq(other))
+            .and_where(
+                Expr::col((o.clone(), gram::Column::InspectedOn)).equals((gram::Entity, gram::Column::InspectedOn)),
+            )
+            .and_where(Expr::col((o, gram::Column::InspectionId)).equals((gram::Entity, gram::Column::InspectionId)))
+            .to_owned(),
+    )
+}
+
 /// One page of public results, newest inspection first, and whether more follow.
 /// The page asks for one row more than it shows, so no count of a million
 /// rows runs for each search.
 pub async fn search_public(
     db: &impl ConnectionTrait,
+    counts: &GramCounts,
     q: &PublicQuery,
 ) -> Result<(Vec<PublicResultRow>, bool), StoreError> {
     use public_result::Column as C;
@@ -186,9 +261,10 @@ pub async fn search_public(
         // Codes are stored as issued: upper case (统一社会信用代码, 项目代码).
         Lead::Code(text.to_ascii_uppercase())
     } else if let Some(grams) = name.map(name_grams).filter(|g| !g.is_empty()) {
-        match rarest_gram(db, grams).await? {
-            Some(g) => Lead::Gram(g),
-            None => Lead::Nothing,
+        let mut counted = count_grams(db, counts, grams).await?.into_iter();
+        match counted.next() {
+            Some((0, _)) | None => Lead::Nothing,
+            Some((_, g)) => Lead::Gram(g, counted.take(CHECKED).map(|(_, g)| g).collect()),
         }
     } else if departments.len() == 1 {
         Lead::Department
@@ -205,7 +281,9 @@ pub async fn search_public(
             .filter(C::Withheld.eq(false))
             .order_by_desc(C::InspectedOn)
             .order_by_desc(C::InspectionId),
-        Lead::Gram(g) => select
+        Lead::Gram(g, others) => others
+            .iter()
+            .fold(select, |s, o| s.filter(also_has(o)))
             .join_rev(JoinType::InnerJoin, gram_join())
             .filter(gram::Column::Gram.eq(g))
             .filter(C::Withheld.eq(false))

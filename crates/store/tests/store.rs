@@ -409,3 +409,29 @@ async fn key_register_finds_repeats_and_never_mistakes_a_hash_collision(db: &Tes
         tx.commit().await.unwrap();
     }
 }
+
+/// The bundled SQLite is built with the query planner stability guarantee
+/// (.cargo/config.toml): without it every statement with `LIMIT ?` is
+/// compiled again each time it runs (a third of the public search's CPU).
+#[tokio::test]
+async fn sqlite_is_built_with_a_stable_planner() {
+    let db = TestDb::new(spotcheck_store::testing::TestBackend::Sqlite)
+        .await
+        .unwrap();
+    let store = db.open().await;
+    let options: Vec<String> = store
+        .conn()
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "PRAGMA compile_options",
+        ))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .collect();
+    assert!(
+        options.iter().any(|o| o == "ENABLE_QPSG"),
+        "SQLite built without SQLITE_ENABLE_QPSG: {options:?}"
+    );
+}
