@@ -77,6 +77,9 @@ pub async fn receive(mut multipart: Multipart) -> Result<Upload, AppError> {
     })
 }
 
+/// A request with all attachments of one objection.
+pub const ATTACHMENTS_LIMIT: usize = 60 * 1024 * 1024;
+
 /// Reads a multipart form whose file parts are named `files` (an objection's
 /// attachments): each held in memory up to `max_each` bytes, at most
 /// `max_files` of them, beside the text fields.
@@ -121,4 +124,51 @@ pub async fn receive_attachments(
         }
     }
     Ok((fields, files))
+}
+
+/// An API request body that is either JSON (text only) or a multipart form
+/// whose text fields carry the same names as the JSON and whose parts named
+/// `files` are attachments: one route serves a script sending JSON and a
+/// client that must attach a scanned letter.
+pub struct JsonOrAttachments<T> {
+    pub input: T,
+    pub files: Vec<spotcheck_app::objections::Attachment>,
+}
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<crate::AppState> for JsonOrAttachments<T> {
+    type Rejection = crate::error::ApiError;
+    async fn from_request(req: axum::extract::Request, state: &crate::AppState) -> Result<Self, Self::Rejection> {
+        let multipart = req
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+        if !multipart {
+            let axum::Json(input) = axum::Json::<T>::from_request(req, state).await.map_err(|e| {
+                AppError::invalid("body", format!("请求内容应为 JSON 或带附件的表单：{}", e.body_text()))
+            })?;
+            return Ok(JsonOrAttachments {
+                input,
+                files: Vec::new(),
+            });
+        }
+        let form = Multipart::from_request(req, state)
+            .await
+            .map_err(|e| bad(format!("表单无法识别：{}", e.body_text())))?;
+        let (fields, files) = receive_attachments(
+            form,
+            spotcheck_app::objections::MAX_ATTACHMENT_BYTES,
+            spotcheck_domain::publication::MAX_OBJECTION_FILES,
+        )
+        .await?;
+        // Text fields become the JSON object the route documents, so both
+        // forms are validated by the same use case.
+        let object = fields
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect::<serde_json::Map<_, _>>();
+        let input = serde_json::from_value(serde_json::Value::Object(object))
+            .map_err(|e| AppError::invalid("body", format!("表单字段无法识别：{e}")))?;
+        Ok(JsonOrAttachments { input, files })
+    }
 }

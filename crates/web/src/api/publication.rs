@@ -5,8 +5,9 @@
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiUser, Meta};
+use crate::upload::{ATTACHMENTS_LIMIT, JsonOrAttachments};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::response::Response;
 use spotcheck_app::followups::{FindingFollowup, FollowupInput};
 use spotcheck_app::objections::{
@@ -16,7 +17,7 @@ use spotcheck_app::objections::{
 use spotcheck_app::publication::{
     CorrectionDecisionInput, CorrectionInput, CorrectionView, PublishInput, ResultRecord, TaskPublicationView,
 };
-use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
 
 pub fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
@@ -26,13 +27,13 @@ pub fn routes(r: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
         .routes(routes!(pending_corrections))
         .routes(routes!(decide_correction))
         .routes(routes!(list_objections))
-        .routes(routes!(record_objection))
+        .routes(routes!(record_objection).layer(DefaultBodyLimit::max(ATTACHMENTS_LIMIT)))
         .routes(routes!(get_objection))
         .routes(routes!(decide_objection))
         .routes(routes!(answer_objection))
         .routes(routes!(objection_file))
         .routes(routes!(record_followup))
-        .routes(routes!(file_objection))
+        .routes(routes!(file_objection).layer(DefaultBodyLimit::max(ATTACHMENTS_LIMIT)))
 }
 
 type R<T> = Result<Json<T>, ApiError>;
@@ -115,19 +116,22 @@ async fn list_objections(State(s): State<AppState>, ApiUser(a): ApiUser) -> R<Ve
     Ok(Json(s.app.objections(&a).await?))
 }
 
-/// 代录书面异议（检查实施单位管理员）：按收到日期起算复核期限。附件请通过页面提交。
+/// 代录书面异议（检查实施单位管理员）：按收到日期起算复核期限。
+/// 带附件时以 multipart/form-data 提交：文字字段与 JSON 同名，附件为名为 `files` 的部分（每个不超过 20 MB，最多 10 个）。
 #[utoipa::path(post, operation_id = "record_objection", path = "/api/v1/results/{inspection_id}/objections", tag = "异议处理",
-    params(("inspection_id" = i64, Path, description = "检查记录标识")), request_body = PaperObjectionInput,
+    params(("inspection_id" = i64, Path, description = "检查记录标识")),
+    request_body(content((PaperObjectionInput = "application/json"), (PaperObjectionInput = "multipart/form-data")),
+        description = "JSON，或带附件的表单（附件部分名为 files）"),
     responses((status = 201, body = ObjectionView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn record_objection(
     State(s): State<AppState>,
     ApiUser(a): ApiUser,
     Path(id): Path<i64>,
-    Json(input): Json<PaperObjectionInput>,
+    body: JsonOrAttachments<PaperObjectionInput>,
 ) -> Result<(http::StatusCode, Json<ObjectionView>), ApiError> {
     Ok((
         http::StatusCode::CREATED,
-        Json(s.app.record_objection(&a, id, input, Vec::new()).await?),
+        Json(s.app.record_objection(&a, id, body.input, body.files).await?),
     ))
 }
 
@@ -190,17 +194,18 @@ async fn record_followup(
 }
 
 /// 被检查对象网上提出异议（无需登录）：填写检查结果告知书上的核验码、提交人、联系电话和异议内容。
-/// 附件请通过公开网站的异议页面提交。
+/// 带附件时以 multipart/form-data 提交：文字字段与 JSON 同名，附件为名为 `files` 的部分（每个不超过 20 MB，最多 10 个）。
 #[utoipa::path(post, operation_id = "file_objection", path = "/api/v1/public/objections", tag = "公开",
-    request_body = PublicObjectionInput,
+    request_body(content((PublicObjectionInput = "application/json"), (PublicObjectionInput = "multipart/form-data")),
+        description = "JSON，或带附件的表单（附件部分名为 files）"),
     responses((status = 201, body = PublicObjectionStatus), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn file_objection(
     State(s): State<AppState>,
     Meta(meta): Meta,
-    Json(input): Json<PublicObjectionInput>,
+    body: JsonOrAttachments<PublicObjectionInput>,
 ) -> Result<(http::StatusCode, Json<PublicObjectionStatus>), ApiError> {
     Ok((
         http::StatusCode::CREATED,
-        Json(s.app.file_objection(meta, input, Vec::new()).await?),
+        Json(s.app.file_objection(meta, body.input, body.files).await?),
     ))
 }

@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
             "/public/objections",
             get(objection_form)
                 .post(file_objection)
-                .layer(DefaultBodyLimit::max(super::results::ATTACHMENTS_LIMIT)),
+                .layer(DefaultBodyLimit::max(crate::upload::ATTACHMENTS_LIMIT)),
         )
         .route("/public/objections/status", get(status))
         .route("/public/objections/status.json", get(status_json))

@@ -26,7 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/corrections/{correction_id}/decision", post(decide_correction))
         .route(
             "/results/{inspection_id}/objections",
-            post(record_objection).layer(DefaultBodyLimit::max(ATTACHMENTS_LIMIT)),
+            post(record_objection).layer(DefaultBodyLimit::max(crate::upload::ATTACHMENTS_LIMIT)),
         )
         .route("/objections", get(list))
         .route("/objections/{objection_id}/decision", post(decide_objection))
@@ -34,9 +34,6 @@ pub fn router() -> Router<AppState> {
         .route("/objection-files/{file_id}", get(objection_file))
         .route("/results/{inspection_id}/followups", post(record_followup))
 }
-
-/// A request with all attachments of one objection.
-pub const ATTACHMENTS_LIMIT: usize = 60 * 1024 * 1024;
 
 fn notice(code: Option<&str>) -> Option<String> {
     Some(
