@@ -183,16 +183,6 @@ fn kind_term(k: ObjectKind) -> Term {
     term(k.code(), k.label())
 }
 
-/// A task counts as finished for publication when its results are (being)
-/// entered, or its teams are matched and its window is over.
-fn publication_due(task: &TaskRow, status: TaskStatus, today: NaiveDate) -> bool {
-    match status {
-        TaskStatus::Inspecting | TaskStatus::Entered => true,
-        TaskStatus::Matched => today > task.window_end,
-        _ => false,
-    }
-}
-
 /// The 复核 (20 working days from receipt) and 反馈 (15 from the decision)
 /// deadlines of an objection, as `objections.rs` counts them.
 fn objection_deadlines(cal: &WorkCalendar, o: &ObjectionRow, today: NaiveDate) -> Vec<(&'static str, DeadlineStatus)> {
@@ -318,7 +308,7 @@ impl App {
                 .entry(status)
                 .or_default() += 1;
             let done = published.get(&t.id).copied();
-            if done.is_none() && !publication_due(t, status, today) {
+            if done.is_none() && !crate::deadlines::publication_due(t, status, today) {
                 continue;
             }
             let d = rules::deadline(&cal, t.window_end, PUBLISH_WORKDAYS, done, today);
@@ -363,18 +353,12 @@ impl App {
                     *objections_late.entry(o.department_id).or_default() += 1;
                     counted = true;
                 }
-                let object = match inspections_store::by_id(db, o.inspection_id).await? {
-                    Some(i) => spotcheck_store::objects::by_id(db, i.object_id)
-                        .await?
-                        .map(|x| x.data.name),
-                    None => None,
-                };
                 overdue.push(OverdueEntry {
                     department_id: o.department_id,
                     department_name: names.get(&o.department_id).cloned().unwrap_or_default(),
                     kind: term(code, overdue_label(code)),
                     reference: crate::objections::receipt_no(&o),
-                    name: object.unwrap_or_default(),
+                    name: crate::deadlines::objection_object(db, &o).await?.unwrap_or_default(),
                     task_id: None,
                     objection_id: Some(o.id),
                     due: d.due,

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod calendar;
 pub mod crypto;
 pub mod dashboard;
+pub mod deadlines;
 pub mod demo;
 mod demo_directory;
 mod demo_inspections;

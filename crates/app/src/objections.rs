@@ -481,6 +481,23 @@ impl App {
         let unit = self.unit_code(db, i.department_id).await?;
         let cal = self.work_calendar().await?;
         let due = review_deadline(&cal, &o, self.today());
+        let (acting, _) = crate::deadlines::handlers_of(db, i.department_id).await?;
+        let object = crate::deadlines::objection_object(db, &o).await?.unwrap_or_default();
+        crate::deadlines::to_handlers(
+            db,
+            self.now(),
+            &acting,
+            "objection_received",
+            format!(
+                "收到异议{}（{object}，{}），请在{}前作出复核结论",
+                receipt_no(&o),
+                channel.label(),
+                due.due
+            ),
+            &format!("/results/{}", i.id),
+            crate::deadlines::review_subject(o.id),
+        )
+        .await?;
         record(
             db,
             by,
@@ -543,6 +560,7 @@ impl App {
         }
         let cal = self.work_calendar().await?;
         let o = store::objection(&tx, o.id).await?.expect("exists");
+        crate::messages::close_todos(&tx, self.now(), crate::deadlines::review_subject(o.id)).await?;
         let review = review_deadline(&cal, &o, today);
         let unit = self.unit_code(&tx, i.department_id).await?;
         record(
@@ -600,6 +618,7 @@ impl App {
         }
         let cal = self.work_calendar().await?;
         let o = store::objection(&tx, o.id).await?.expect("exists");
+        crate::messages::close_todos(&tx, self.now(), crate::deadlines::feedback_subject(o.id)).await?;
         let feedback = feedback_deadline(&cal, &o, self.today());
         let unit = self.unit_code(&tx, i.department_id).await?;
         record(

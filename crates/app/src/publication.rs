@@ -548,6 +548,7 @@ impl App {
         )
         .await?;
         tasks::set_status(&tx, task.id, status.code(), next.code(), now, false).await?;
+        crate::messages::close_todos(&tx, now, crate::deadlines::publication_subject(task.id)).await?;
         let department = departments::by_id(&tx, task.department_id).await?;
         record(
             &tx,

@@ -12,6 +12,7 @@ pub mod archives;
 pub mod audit;
 pub mod calendar;
 pub mod dashboard;
+pub mod deadline_alerts;
 pub mod departments;
 mod entity;
 mod error;

@@ -36,6 +36,9 @@ pub struct WebConfig {
     pub behind_tls_proxy: bool,
     /// Requests a second each client may make to the public site (0: no limit).
     pub public_rate: u32,
+    /// Run the hourly 期限提醒 (`App::start_deadline_watch`) beside the server;
+    /// tests leave it off and call `App::check_deadlines` when they mean to.
+    pub watch_deadlines: bool,
 }
 
 #[derive(Clone)]
@@ -105,9 +108,14 @@ pub async fn serve(
     // The outbound channel's worker (站内消息 to SMS / e-mail) lives as long as the server.
     let outbound = app.start_outbound().map_err(std::io::Error::other)?;
     let sweeper = app.start_upload_sweeper();
+    // 期限提醒: deadlines that pass while the server runs become 站内消息.
+    let watch = cfg.watch_deadlines.then(|| app.start_deadline_watch());
     let service = router(app, cfg).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
     outbound.abort();
+    if let Some(w) = watch {
+        w.abort();
+    }
     if let Some(s) = sweeper {
         s.abort();
     }

@@ -20,6 +20,7 @@ mod m20261130_000012_task_archives;
 mod m20261130_000013_calendar_years;
 mod m20261201_000014_publication;
 mod m20261202_000015_public_search_grams;
+mod m20261206_000016_deadline_alerts;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000013_calendar_years::Migration),
             Box::new(m20261201_000014_publication::Migration),
             Box::new(m20261202_000015_public_search_grams::Migration),
+            Box::new(m20261206_000016_deadline_alerts::Migration),
         ]
     }
 }

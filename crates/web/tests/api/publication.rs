@@ -24,6 +24,8 @@ on_both_backends!(
     the_public_search_holds_under_concurrent_load,
     every_way_of_searching_answers_what_a_full_read_finds,
     the_item_list_and_its_history_are_public,
+    objections_through_the_api_carry_attachments,
+    passed_deadlines_become_messages_once,
 );
 
 /// The demo's finished task (every team confirmed): its id.
@@ -774,4 +776,263 @@ async fn every_way_of_searching_answers_what_a_full_read_finds(db: &TestDb) {
         assert_eq!(search(query.clone()).await, want, "{query}");
     }
     assert!(!ids(&by_unit).is_empty());
+}
+
+/// Both objection routes of the API take the letter's scans as a multipart
+/// form whose text fields carry the JSON's names: the files are kept with the
+/// objection and download unchanged; a bad field in such a form is refused
+/// in Chinese and saves neither the objection nor anything else.
+async fn objections_through_the_api_carry_attachments(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let harbin = t.token("hrb_admin").await;
+    let (id, candidates, _) = publish(&t, &harbin).await;
+    let (s, _) = t
+        .post(&harbin, &format!("/api/v1/tasks/{id}/publication"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let inspection = candidates[1]["inspection_id"].as_i64().unwrap();
+    let team = candidates[1]["team_id"].as_i64().unwrap();
+    let (_, insp) = t.get(&harbin, &format!("/api/v1/teams/{team}/inspection")).await;
+    let code = insp["verification_code"].as_str().unwrap().to_string();
+    let photo = || reqwest::multipart::Part::bytes(crate::inspections::JPEG.to_vec()).file_name("整改后.jpg");
+    let form = |contact: &str| {
+        reqwest::multipart::Form::new()
+            .text("code", code.clone())
+            .text("submitter", "王五")
+            .text("contact", contact.to_string())
+            .text("content", "整改后照片见附件，请求复核")
+            .part("files", photo())
+    };
+    let objections_of = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["inspection_id"] == inspection)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+
+    let r = t
+        .http
+        .post(t.url("/api/v1/public/objections"))
+        .multipart(form("不是电话"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["field"], "contact", "{e}");
+    let (_, list) = t.get(&harbin, "/api/v1/objections").await;
+    assert!(objections_of(&list).is_empty(), "nothing is saved: {list}");
+
+    let r = t
+        .http
+        .post(t.url("/api/v1/public/objections"))
+        .multipart(form("13900000000"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let filed: Value = r.json().await.unwrap();
+    assert!(filed["receipt_no"].as_str().is_some(), "{filed}");
+
+    // The unit enters a paper objection with two scanned pages.
+    let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+    let paper = reqwest::multipart::Form::new()
+        .text("submitter", "李四")
+        .text("contact", "0451-12345678")
+        .text("content", "书面异议，附盖章函件")
+        .part(
+            "files",
+            reqwest::multipart::Part::bytes(pdf.clone()).file_name("异议函.pdf"),
+        )
+        .part("files", photo());
+    let r = t
+        .http
+        .post(t.url(&format!("/api/v1/results/{inspection}/objections")))
+        .bearer_auth(&harbin)
+        .multipart(paper)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let entered: Value = r.json().await.unwrap();
+    assert_eq!(entered["channel"]["code"], "paper", "{entered}");
+    let names: Vec<&str> = entered["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["异议函.pdf", "整改后.jpg"]);
+
+    let (_, list) = t.get(&harbin, "/api/v1/objections").await;
+    let mine = objections_of(&list);
+    assert_eq!(mine.len(), 2, "{list}");
+    let online = mine.iter().find(|o| o["channel"]["code"] == "online").unwrap();
+    assert_eq!(online["files"][0]["file_name"], "整改后.jpg");
+    for (file, bytes) in [
+        (&online["files"][0], crate::inspections::JPEG.to_vec()),
+        (&entered["files"][0], pdf),
+    ] {
+        let fid = file["id"].as_i64().unwrap();
+        let r = t
+            .http
+            .get(t.url(&format!("/api/v1/objection-files/{fid}")))
+            .bearer_auth(&harbin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.bytes().await.unwrap().to_vec(), bytes, "{file}");
+    }
+
+    // JSON still works on the same route, and a body that is neither is refused in Chinese.
+    let r = t
+        .http
+        .post(t.url(&format!("/api/v1/results/{inspection}/objections")))
+        .bearer_auth(&harbin)
+        .header("content-type", "text/plain")
+        .body("异议")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let e: Value = r.json().await.unwrap();
+    assert!(e["error"]["message"].as_str().unwrap().contains("JSON"), "{e}");
+}
+
+/// The messages of `kind` about `subject` in a user's box (`all` or `todo`).
+async fn messages_about(t: &TestApp, token: &str, folder: &str, kind: &str, subject: i64) -> Vec<Value> {
+    let (s, page) = t
+        .get(token, &format!("/api/v1/messages?box={folder}&page_size=100"))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["kind"] == kind && m["subject_id"] == subject)
+        .cloned()
+        .collect()
+}
+
+/// 期限提醒: the demo's finished task is past its publication deadline. One
+/// look of the watch sends each passed deadline once: a 待办 to 哈尔滨 (who
+/// must publish) and a notice to the province (its superior); a second look
+/// sends nothing; publishing closes the 待办. An objection is a 待办 from
+/// receipt; past its review deadline it is announced, the decision closes it,
+/// and a feedback deadline that then passes is announced in turn.
+async fn passed_deadlines_become_messages_once(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let harbin = t.token("hrb_admin").await;
+    let province = t.token("hlj_admin").await;
+    let (id, candidates, _) = publish(&t, &harbin).await;
+    assert!(
+        messages_about(&t, &harbin, "all", "publication_overdue", id)
+            .await
+            .is_empty(),
+        "nothing before the watch looks"
+    );
+
+    assert!(t.app.check_deadlines().await.unwrap() >= 1);
+    let todo = messages_about(&t, &harbin, "todo", "publication_overdue", id).await;
+    assert_eq!(todo.len(), 1, "{todo:?}");
+    let title = todo[0]["title"].as_str().unwrap();
+    assert!(title.contains("超过公示期限（2026-11-03）"), "{title}");
+    assert_eq!(todo[0]["link"], format!("/tasks/{id}/publication"));
+    let told = messages_about(&t, &province, "all", "publication_overdue", id).await;
+    assert_eq!(told.len(), 1, "the superior is told: {told:?}");
+    assert_eq!(told[0]["action_required"], false);
+    assert!(
+        told[0]["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("哈尔滨市住房和城乡建设局："),
+        "{told:?}"
+    );
+
+    assert_eq!(
+        t.app.check_deadlines().await.unwrap(),
+        0,
+        "each deadline is announced once"
+    );
+    assert_eq!(
+        messages_about(&t, &harbin, "all", "publication_overdue", id)
+            .await
+            .len(),
+        1
+    );
+
+    let (s, _) = t
+        .post(&harbin, &format!("/api/v1/tasks/{id}/publication"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        messages_about(&t, &harbin, "todo", "publication_overdue", id)
+            .await
+            .is_empty(),
+        "publishing closes the 待办"
+    );
+
+    // An objection received (on paper) 40 days ago.
+    let inspection = candidates[0]["inspection_id"].as_i64().unwrap();
+    let today = t.now().with_timezone(&spotcheck_app::actor::china()).date_naive();
+    let (s, o) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/results/{inspection}/objections"),
+            json!({"submitter": "李四", "contact": "0451-12345678", "content": "书面异议",
+                   "received_on": (today - chrono::Duration::days(40)).to_string()}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{o}");
+    let oid = o["id"].as_i64().unwrap();
+    let received = messages_about(&t, &harbin, "todo", "objection_received", oid).await;
+    assert_eq!(received.len(), 1, "the unit has a 待办 from receipt");
+    assert_eq!(t.app.check_deadlines().await.unwrap(), 1);
+    let late = messages_about(&t, &harbin, "todo", "objection_review_overdue", oid).await;
+    assert_eq!(late.len(), 1);
+    assert!(late[0]["title"].as_str().unwrap().contains("复核期限"), "{late:?}");
+    assert_eq!(
+        messages_about(&t, &province, "all", "objection_review_overdue", oid)
+            .await
+            .len(),
+        1
+    );
+
+    let (s, e) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/objections/{oid}/decision"),
+            json!({"decision": "maintain", "reason": "经复核，原检查结果无误"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    for kind in ["objection_received", "objection_review_overdue"] {
+        assert!(
+            messages_about(&t, &harbin, "todo", kind, oid).await.is_empty(),
+            "the decision closes {kind}"
+        );
+    }
+    // Fifteen working days later no feedback has been recorded.
+    t.advance(chrono::Duration::days(30));
+    t.app.check_deadlines().await.unwrap();
+    let harbin = t.token("hrb_admin").await; // the session before the month has lapsed
+    let late = messages_about(&t, &harbin, "todo", "objection_feedback_overdue", oid).await;
+    assert_eq!(late.len(), 1, "{late:?}");
+    assert!(late[0]["title"].as_str().unwrap().contains("反馈期限"), "{late:?}");
+    let (s, e) = t
+        .post(
+            &harbin,
+            &format!("/api/v1/objections/{oid}/feedback"),
+            json!({"method": "电话告知", "note": "已电话告知李四"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    assert!(
+        messages_about(&t, &harbin, "todo", "objection_feedback_overdue", oid)
+            .await
+            .is_empty()
+    );
 }
