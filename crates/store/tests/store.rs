@@ -434,4 +434,8 @@ async fn sqlite_is_built_with_a_stable_planner() {
         options.iter().any(|o| o == "ENABLE_QPSG"),
         "SQLite built without SQLITE_ENABLE_QPSG: {options:?}"
     );
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "SQLite built with memory statistics (a mutex on every allocation): {options:?}"
+    );
 }
