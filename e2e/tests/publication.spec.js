@@ -5,7 +5,9 @@
 // inspected enterprise then files an objection on the public site with the
 // 核验码 of its 检查结果告知书; the operator records the review (维持) and the
 // feedback, and the enterprise sees the outcome with the same code. The public
-// search works on a phone without sideways scrolling.
+// search works on a phone without sideways scrolling. Bad input on each form
+// (a blank reason, an unknown 核验码, a bad phone, 更正 without a result) is
+// refused by the server in Chinese with what was typed kept.
 const { test, expect, login, logout, horizontalOverflow } = require('./support');
 
 const TASK = '2026年第三季度建筑施工安全生产许可证动态核查';
@@ -42,6 +44,14 @@ test('公示检查结果、经主要负责人批准更正、网上提出异议�
   await page.locator('#corrections summary', { hasText: '申请更正' }).click();
   await page.getByLabel('更正后的结果').selectOption({ label: '未发现问题' });
   await page.getByLabel('结果说明').fill('复核确认检查当日资料齐全');
+  // A reason of blanks passes the browser's check, not the server's: the
+  // refusal says what is missing and the form keeps what was typed.
+  await page.getByLabel('更正理由').fill('   ');
+  await page.getByRole('button', { name: '提交主要负责人审批' }).click();
+  await expect(page.locator('.notice.error')).toContainText('请填写更正理由');
+  await expect(page.getByLabel('结果说明')).toHaveValue('复核确认检查当日资料齐全');
+  await expect(page.getByLabel('更正后的结果')).toHaveValue('no_problem');
+  await expect(page.locator('#corrections')).not.toContainText('待审批');
   await page.getByLabel('更正理由').fill('检查记录误将已补正的资料认定为问题');
   await page.getByRole('button', { name: '提交主要负责人审批' }).click();
   await expect(page.locator('.notice.ok')).toContainText('待本单位主要负责人批准');
@@ -82,13 +92,28 @@ test('公示检查结果、经主要负责人批准更正、网上提出异议�
   const code = (await page.locator('tr', { hasText: '核验码' }).locator('td').innerText()).trim();
   expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
 
-  // The enterprise, without an account, files an objection with the code.
+  // The enterprise, without an account, files an objection with the code:
+  // first with a code of no result, then with a phone number that is not
+  // one; each refusal names the field and keeps everything typed.
   const visitor = await browser.newPage();
   await visitor.goto('/public/objections');
-  await visitor.locator('form[enctype]').getByLabel('核验码').fill(code.toLowerCase());
+  const form = visitor.locator('form[enctype]');
+  const content = '我公司对检查结果有异议，安全员证书当日已提交。';
+  await form.getByLabel('核验码').fill('AAAA-BBBB-CCCC');
   await visitor.getByLabel('提交人').fill('赵六');
   await visitor.getByLabel('联系电话').fill('0451-87654321');
-  await visitor.getByLabel('异议内容及理由').fill('我公司对检查结果有异议，安全员证书当日已提交。');
+  await visitor.getByLabel('异议内容及理由').fill(content);
+  await visitor.getByRole('button', { name: '提交异议' }).click();
+  await expect(visitor.locator('.notice.error')).toContainText('未找到该核验码对应的检查结果');
+  await expect(visitor.getByLabel('异议内容及理由')).toHaveValue(content);
+  await expect(visitor.getByLabel('提交人')).toHaveValue('赵六');
+  await form.getByLabel('核验码').fill(code.toLowerCase());
+  await visitor.getByLabel('联系电话').fill('电话 8765');
+  await visitor.getByRole('button', { name: '提交异议' }).click();
+  await expect(visitor.locator('.notice.error')).toContainText('联系电话“电话 8765”格式不正确');
+  await expect(form.getByLabel('核验码')).toHaveValue(code.toLowerCase());
+  await expect(visitor.getByLabel('异议内容及理由')).toHaveValue(content);
+  await visitor.getByLabel('联系电话').fill('0451-87654321');
   await visitor.getByRole('button', { name: '提交异议' }).click();
   await expect(visitor.getByRole('heading', { name: '异议已提交' })).toBeVisible();
   const receipt = (await visitor.locator('.notice.ok strong').innerText()).trim();
@@ -101,6 +126,13 @@ test('公示检查结果、经主要负责人批准更正、网上提出异议�
   await expect(row).toContainText('剩余 20 个工作日');
   await row.getByRole('link', { name: '办理' }).click();
   const objection = page.locator('.objection', { hasText: receipt });
+  // 更正 without the corrected result is refused; the reason typed stays.
+  await objection.getByLabel('更正', { exact: true }).check();
+  await objection.getByLabel('复核理由').fill('经核实，检查当日未能提供证书，结果维持。');
+  await objection.getByRole('button', { name: '记录复核结论' }).click();
+  await expect(page.locator('.notice.error')).toContainText('请选择更正后的检查结果类别');
+  await expect(objection.getByLabel('复核理由')).toHaveValue('经核实，检查当日未能提供证书，结果维持。');
+  await expect(objection).toContainText('待复核');
   await objection.getByLabel('维持').check();
   await objection.getByLabel('复核理由').fill('经核实，检查当日未能提供证书，结果维持。');
   await objection.getByRole('button', { name: '记录复核结论' }).click();
