@@ -193,7 +193,7 @@ impl App {
                 unit_id: t.department_id,
                 todo: format!("{what}已超过公示期限（{}{}），请尽快公示", d.due, provisional(&d)),
                 notice: format!("{what}逾期未公示（公示期限{}{}）", d.due, provisional(&d)),
-                link: format!("/tasks/{}/publication", t.id),
+                link: format!("/tasks/{}#publication", t.id),
             });
         }
         Ok(out)
@@ -266,7 +266,8 @@ impl App {
                 Notice {
                     to: Recipient::Department {
                         department_id: s.id,
-                        permission: Permission::ReviewPlans,
+                        // Those who see the jurisdiction's figures (监管看板).
+                        permission: Permission::ViewDepartments,
                     },
                     kind: a.kind,
                     title: format!("{whose}：{}", a.notice),

@@ -190,6 +190,7 @@ fn permission_label(code: &str) -> &str {
         "ManageDirectories" => "名录库维护",
         "ManageUsers" => "用户管理",
         "ReadAudit" => "审计",
+        "ViewDepartments" => "监督管理",
         _ => "相关职责",
     }
 }

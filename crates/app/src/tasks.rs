@@ -379,6 +379,7 @@ impl App {
         let plan_id = own.first().map(|e| e.plan_id);
         let now = self.now();
         let tx = self.store().begin().await?;
+        tasks::lock_numbering(&tx, actor.department.id).await?;
         let n = tasks::count_started(&tx, actor.department.id, window.start().year()).await? + 1;
         let code = format!("RW{}-{}-{n:03}", window.start().year(), actor.department.code);
         let task_id = tasks::insert_task(
@@ -400,6 +401,8 @@ impl App {
         )
         .await
         .map_err(|e| match e {
+            // Numbering runs under `lock_numbering`; a duplicate means a task
+            // code was made outside this path.
             StoreError::Duplicate { .. } => AppError::Conflict("任务编号冲突，请重试".into()),
             other => other.into(),
         })?;

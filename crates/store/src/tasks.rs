@@ -49,6 +49,27 @@ fn visible_in(scope: &Jurisdiction) -> Condition {
 }
 
 /// The number of tasks a department has started in a year (for the next code).
+/// Serialises task numbering for a department until the end of the calling
+/// transaction. SQLite's write transactions (`BEGIN IMMEDIATE`) already run
+/// one at a time; PostgreSQL's run side by side, and two of them counting the
+/// same tasks would give the same number, so there a transaction-scoped
+/// advisory lock on (task numbering, department) makes the second wait.
+pub async fn lock_numbering(db: &impl ConnectionTrait, department_id: i64) -> Result<(), StoreError> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        /// The first key of the advisory lock: what is being numbered.
+        const TASK_NUMBERING: i32 = 7301;
+        db.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            [TASK_NUMBERING.into(), (department_id as i32).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// How many tasks the department has started in `year`; call it after
+/// [`lock_numbering`] in the transaction that inserts the next one.
 pub async fn count_started(db: &impl ConnectionTrait, department_id: i64, year: i32) -> Result<u64, StoreError> {
     let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
     let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");

@@ -940,7 +940,7 @@ async fn passed_deadlines_become_messages_once(db: &TestDb) {
     assert_eq!(todo.len(), 1, "{todo:?}");
     let title = todo[0]["title"].as_str().unwrap();
     assert!(title.contains("超过公示期限（2026-11-03）"), "{title}");
-    assert_eq!(todo[0]["link"], format!("/tasks/{id}/publication"));
+    assert_eq!(todo[0]["link"], format!("/tasks/{id}#publication"));
     let told = messages_about(&t, &province, "all", "publication_overdue", id).await;
     assert_eq!(told.len(), 1, "the superior is told: {told:?}");
     assert_eq!(told[0]["action_required"], false);

@@ -22,6 +22,7 @@ on_both_backends!(
     stratum_ratios_are_set_before_the_lock_and_checked_against_the_rules,
     a_joint_task_is_started_from_the_page_form,
     a_large_drawn_list_pages_in_draw_order,
+    tasks_created_at_the_same_moment_get_distinct_codes,
 );
 
 /// Every drawn object of item `position`, through the paged list (`token`
@@ -800,4 +801,33 @@ async fn a_large_drawn_list_pages_in_draw_order(db: &TestDb) {
         .public_text(&format!("/public/tasks/{id}/items/1/objects?page=2"))
         .await;
     assert!(html.contains(listed[100]["code"].as_str().unwrap()), "{html}");
+}
+
+/// Four tasks of one department created at the same moment: each is created,
+/// with its own consecutive code (on PostgreSQL the transactions run side by
+/// side and numbered the same task twice before numbering was locked).
+async fn tasks_created_at_the_same_moment_get_distinct_codes(db: &TestDb) {
+    let t = TestApp::spawn(db).await;
+    let entry = published_entry(&t, "20%").await;
+    let daoli = t.token("daoli_admin").await;
+    let create = |n: u32| {
+        t.post(
+            &daoli,
+            "/api/v1/tasks",
+            json!({"name": format!("同时新建的任务{n}"), "kind": "双随机抽查", "window_start": "2027-05-10",
+                   "window_end": "2027-06-20", "plan_entry_ids": [entry]}),
+        )
+    };
+    let (a, b, c, d) = tokio::join!(create(1), create(2), create(3), create(4));
+    let mut codes = Vec::new();
+    for (s, task) in [a, b, c, d] {
+        assert_eq!(s, StatusCode::CREATED, "{task}");
+        codes.push(task["task"]["code"].as_str().unwrap().to_string());
+    }
+    codes.sort();
+    assert_eq!(
+        codes,
+        (1..=4).map(|n| format!("RW2027-230102-{n:03}")).collect::<Vec<_>>(),
+        "four codes, consecutive"
+    );
 }
