@@ -161,6 +161,30 @@ pub(crate) struct Running {
 pub(crate) struct RunningImports(std::sync::Mutex<HashMap<i64, Running>>);
 
 impl RunningImports {
+    /// The import has begun (nothing read yet).
+    fn start(&self, job_id: i64) {
+        self.set(
+            job_id,
+            Running {
+                status: "parsing",
+                read: 0,
+                permille: 0,
+                valid: 0,
+                rejected: 0,
+            },
+        );
+    }
+
+    /// This process's imports whose job row is not final yet.
+    fn ids(&self) -> Vec<i64> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .copied()
+            .collect()
+    }
+
     fn set(&self, job_id: i64, r: Running) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(job_id, r);
     }
@@ -511,6 +535,8 @@ impl App {
             .map_err(|e| AppError::Internal(format!("导入未完成：{e}")))?
     }
 
+    /// Runs an import to its end, its job row included; the job counts as
+    /// this process's own (never abandoned) until that row is final.
     async fn run_import(
         &self,
         actor: &Actor,
@@ -518,8 +544,20 @@ impl App {
         job_id: i64,
         req: &ImportRequest,
     ) -> Result<ImportSummary, AppError> {
-        let outcome = self.read_and_save(actor, dept, job_id, req).await;
+        self.inner.running_imports.start(job_id);
+        let outcome = self.read_save_and_record(actor, dept, job_id, req).await;
         self.inner.running_imports.finish(job_id);
+        outcome
+    }
+
+    async fn read_save_and_record(
+        &self,
+        actor: &Actor,
+        dept: &DepartmentRow,
+        job_id: i64,
+        req: &ImportRequest,
+    ) -> Result<ImportSummary, AppError> {
+        let outcome = self.read_and_save(actor, dept, job_id, req).await;
         let db = self.store().conn();
         let Saved {
             imported,
@@ -792,9 +830,38 @@ impl App {
         Ok(out)
     }
 
-    /// At start: imports cut off by a stopped server saved nothing; say so.
-    pub async fn fail_abandoned_imports(&self) -> Result<u64, AppError> {
-        Ok(imports::fail_abandoned(self.store().conn(), self.now()).await?)
+    /// Marks this process's running imports alive and fails the jobs of
+    /// processes that stopped mid-import (they saved nothing: an import is
+    /// one transaction); returns how many were failed. Behind a load balancer
+    /// every process does this, each sparing its own jobs and any job seen
+    /// alive lately (`imports::ABANDONED_AFTER`). On SQLite (one process) the
+    /// marks are not needed, and while an import holds the write lock the
+    /// look waits until it is over.
+    pub async fn check_imports(&self) -> Result<u64, AppError> {
+        let running = self.inner.running_imports.ids();
+        let db = self.store().conn();
+        let now = self.now();
+        if self.store().backend() == spotcheck_store::Backend::Postgres {
+            imports::mark_alive(db, &running, now).await?;
+        } else if !running.is_empty() {
+            return Ok(0);
+        }
+        Ok(imports::fail_abandoned(db, &running, now).await?)
+    }
+
+    /// Starts the minutely [`App::check_imports`].
+    pub fn start_import_watch(&self) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match app.check_imports().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::warn!(failed = n, "imports abandoned by a stopped server marked failed"),
+                    Err(e) => tracing::warn!(error = %e, "checking for abandoned imports failed"),
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            }
+        })
     }
 
     /// The blank template of a list.

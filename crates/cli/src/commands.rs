@@ -362,7 +362,7 @@ async fn serve_app(app: App, serve: &ServeArgs, data: &DataArgs) -> CmdResult {
     let cfg = spotcheck_web::WebConfig {
         behind_tls_proxy: serve.behind_tls_proxy,
         public_rate: serve.public_rate,
-        watch_deadlines: true,
+        periodic_checks: true,
     };
     spotcheck_web::serve(listener, app, cfg, shutdown_signal())
         .await

@@ -6,7 +6,8 @@ use crate::{StoreError, scope};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use spotcheck_domain::jurisdiction::Jurisdiction;
 use std::collections::HashMap;
@@ -87,6 +88,7 @@ pub async fn create(db: &impl ConnectionTrait, j: NewJob<'_>) -> Result<ImportJo
         started_by: Set(j.started_by.to_string()),
         started_at: Set(j.now),
         finished_at: Set(None),
+        seen_at: Set(None),
         ..Default::default()
     })
     .exec(db)
@@ -199,16 +201,42 @@ pub async fn recent_in(
         .collect())
 }
 
-/// Jobs left unfinished by a stopped server are marked failed at start.
-pub async fn fail_abandoned(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, StoreError> {
-    Ok(import_job::Entity::update_many()
-        .col_expr(import_job::Column::Status, Expr::value("failed"))
-        .col_expr(
-            import_job::Column::Message,
-            Expr::value("导入过程中服务重启，本次导入未保存任何数据，请重新导入"),
-        )
-        .col_expr(import_job::Column::FinishedAt, Expr::value(now))
+/// How long an unfinished job may go unseen before it counts as abandoned:
+/// its process marks it every minute ([`mark_alive`]).
+pub const ABANDONED_AFTER: chrono::TimeDelta = chrono::TimeDelta::minutes(5);
+
+/// Marks the jobs this process is running as alive.
+pub async fn mark_alive(db: &impl ConnectionTrait, ids: &[i64], now: DateTime<Utc>) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    import_job::Entity::update_many()
+        .col_expr(import_job::Column::SeenAt, Expr::value(now))
+        .filter(import_job::Column::Id.is_in(ids.iter().copied()))
         .filter(import_job::Column::FinishedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks failed the jobs whose process stopped before they finished: not
+/// finished, not among `running` (this process's own), and neither started
+/// nor seen alive for [`ABANDONED_AFTER`]. Nothing of such an import was
+/// saved (its rows are written in one transaction, gone with the process).
+pub async fn fail_abandoned(db: &impl ConnectionTrait, running: &[i64], now: DateTime<Utc>) -> Result<u64, StoreError> {
+    use import_job::Column as C;
+    let before = now - ABANDONED_AFTER;
+    Ok(import_job::Entity::update_many()
+        .col_expr(C::Status, Expr::value("failed"))
+        .col_expr(
+            C::Message,
+            Expr::value("导入过程中服务停止，本次导入未保存任何数据，请重新导入"),
+        )
+        .col_expr(C::FinishedAt, Expr::value(now))
+        .filter(C::FinishedAt.is_null())
+        .filter(C::Id.is_not_in(running.iter().copied()))
+        .filter(C::StartedAt.lt(before))
+        .filter(Condition::any().add(C::SeenAt.is_null()).add(C::SeenAt.lt(before)))
         .exec(db)
         .await?
         .rows_affected)

@@ -21,6 +21,7 @@ on_both_backends!(
     sessions_live_and_die,
     rolled_back_work_leaves_no_audit_entry,
     key_register_finds_repeats_and_never_mistakes_a_hash_collision,
+    imports_of_a_stopped_process_fail_and_live_ones_are_spared,
 );
 
 fn entry(action: AuditAction, dept: &str, summary: &str) -> NewAuditEntry {
@@ -438,4 +439,68 @@ async fn sqlite_is_built_with_a_stable_planner() {
         options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
         "SQLite built with memory statistics (a mutex on every allocation): {options:?}"
     );
+}
+
+/// Behind a load balancer a process sees other processes' imports in the
+/// job table. An unfinished job is failed only when no process runs it: not
+/// this process's own, and neither started nor marked alive for
+/// `ABANDONED_AFTER`.
+async fn imports_of_a_stopped_process_fail_and_live_ones_are_spared(db: &TestDb) {
+    use spotcheck_store::imports::{self, ABANDONED_AFTER, NewJob};
+    let store = db.open().await;
+    let d = dept(&store, "230000", None).await;
+    let now = Utc::now();
+    let long_ago = now - ABANDONED_AFTER - chrono::TimeDelta::minutes(1);
+    let job = |name: &'static str, at| {
+        let store = store.clone();
+        async move {
+            imports::create(
+                store.conn(),
+                NewJob {
+                    department_id: d.id,
+                    kind: "enterprise",
+                    file_name: name,
+                    file_sha256: "00",
+                    file_size: 1,
+                    started_by: "tester",
+                    now: at,
+                },
+            )
+            .await
+            .unwrap()
+            .id
+        }
+    };
+    let dead = job("停止的进程.xlsx", long_ago).await;
+    let elsewhere = job("另一进程.xlsx", long_ago).await;
+    let mine = job("本进程.xlsx", long_ago).await;
+    let just_started = job("刚开始.xlsx", now).await;
+    imports::mark_alive(store.conn(), &[elsewhere], now - chrono::TimeDelta::minutes(1))
+        .await
+        .unwrap();
+
+    assert_eq!(imports::fail_abandoned(store.conn(), &[mine], now).await.unwrap(), 1);
+    let scope = Jurisdiction::new("/");
+    let status = |id| {
+        let store = store.clone();
+        let scope = scope.clone();
+        async move {
+            let j = imports::get_in(store.conn(), &scope, id).await.unwrap().unwrap();
+            (j.status, j.finished_at.is_some())
+        }
+    };
+    assert_eq!(status(dead).await, ("failed".to_string(), true));
+    for id in [elsewhere, mine, just_started] {
+        assert_eq!(
+            status(id).await,
+            ("parsing".to_string(), false),
+            "job {id} is running somewhere"
+        );
+    }
+    // The other process stops marking its job: five minutes later it is abandoned too.
+    let later = now + ABANDONED_AFTER + chrono::TimeDelta::minutes(1);
+    assert_eq!(imports::fail_abandoned(store.conn(), &[mine], later).await.unwrap(), 2);
+    assert_eq!(status(elsewhere).await.0, "failed");
+    assert_eq!(status(just_started).await.0, "failed");
+    assert_eq!(status(mine).await.0, "parsing");
 }

@@ -36,9 +36,11 @@ pub struct WebConfig {
     pub behind_tls_proxy: bool,
     /// Requests a second each client may make to the public site (0: no limit).
     pub public_rate: u32,
-    /// Run the hourly 期限提醒 (`App::start_deadline_watch`) beside the server;
-    /// tests leave it off and call `App::check_deadlines` when they mean to.
-    pub watch_deadlines: bool,
+    /// Run the periodic checks beside the server: the hourly 期限提醒
+    /// (`App::start_deadline_watch`) and the minutely look for imports
+    /// abandoned by a stopped process (`App::start_import_watch`). Tests leave
+    /// them off and call `App::check_deadlines` / `App::check_imports`.
+    pub periodic_checks: bool,
 }
 
 #[derive(Clone)]
@@ -109,11 +111,15 @@ pub async fn serve(
     let outbound = app.start_outbound().map_err(std::io::Error::other)?;
     let sweeper = app.start_upload_sweeper();
     // 期限提醒: deadlines that pass while the server runs become 站内消息.
-    let watch = cfg.watch_deadlines.then(|| app.start_deadline_watch());
+    let watches = if cfg.periodic_checks {
+        vec![app.start_deadline_watch(), app.start_import_watch()]
+    } else {
+        Vec::new()
+    };
     let service = router(app, cfg).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
     outbound.abort();
-    if let Some(w) = watch {
+    for w in watches {
         w.abort();
     }
     if let Some(s) = sweeper {

@@ -27,6 +27,9 @@ pub struct Model {
     pub started_by: String,
     pub started_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+    /// When the process running the import last said it still is (PostgreSQL;
+    /// see `imports::mark_alive`).
+    pub seen_at: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -21,6 +21,7 @@ mod m20261130_000013_calendar_years;
 mod m20261201_000014_publication;
 mod m20261202_000015_public_search_grams;
 mod m20261206_000016_deadline_alerts;
+mod m20261206_000017_import_job_liveness;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_publication::Migration),
             Box::new(m20261202_000015_public_search_grams::Migration),
             Box::new(m20261206_000016_deadline_alerts::Migration),
+            Box::new(m20261206_000017_import_job_liveness::Migration),
         ]
     }
 }
