@@ -114,7 +114,13 @@ impl Store {
                     // 2 MB), imports included.
                     .pragma("cache_size", CACHE_SIZE)
                     .pragma("temp_store", "memory");
+                // No ping before each acquire (sqlx's default): an SQLite
+                // connection is a file and a thread of this process, with no
+                // peer that can hang up, and the ping was a round trip to
+                // that thread — two context switches — on every query (a
+                // third of a lone indexed search's cost, docs/performance.md).
                 let pool = SqlitePoolOptions::new()
+                    .test_before_acquire(false)
                     .max_connections(8)
                     .connect_with(opts)
                     .await
@@ -127,8 +133,13 @@ impl Store {
             }
             Target::Postgres(url) => {
                 let mut opts = ConnectOptions::new(url.clone());
+                // A connection is pinged before use only after 30 s idle (a
+                // server restart or a firewall may have closed it); sqlx's
+                // default pings before every acquire, a network round trip
+                // per query on a busy pool.
                 opts.max_connections(32)
                     .min_connections(1)
+                    .test_before_acquire_if_idle_for(Duration::from_secs(30))
                     .connect_timeout(Duration::from_secs(10))
                     .sqlx_logging(false);
                 let db = Database::connect(opts)
