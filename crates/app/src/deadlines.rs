@@ -139,10 +139,37 @@ struct Alert {
     link: String,
 }
 
+impl Alert {
+    /// `what` passed the deadline `term` by which someone had to `act`
+    /// (e.g. "复核期限", "作出复核结论").
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        kind: &'static str,
+        subject: (&'static str, i64),
+        d: &DeadlineStatus,
+        unit_id: i64,
+        what: &str,
+        term: &str,
+        act: &str,
+        link: String,
+    ) -> Self {
+        let provisional = if d.provisional { "，暂按周末推算" } else { "" };
+        Alert {
+            kind,
+            subject,
+            due: d.due,
+            unit_id,
+            todo: format!("{what}已超过{term}（{}{provisional}），请尽快{act}", d.due),
+            notice: format!("{what}逾期未{act}（{term}{}{provisional}）", d.due),
+            link,
+        }
+    }
+}
+
 impl App {
     /// Announces every deadline that has passed since the last look: returns
     /// how many alerts this call sent (0 when another process sent them).
-    pub async fn check_deadlines(&self) -> Result<usize, AppError> {
+    pub async fn check_deadlines(&self) -> Result<u64, AppError> {
         let db = self.store().conn();
         let today = self.today();
         let cal = self.work_calendar().await?;
@@ -185,16 +212,16 @@ impl App {
             if d.state != DeadlineState::Overdue {
                 continue;
             }
-            let what = format!("任务{}“{}”的检查结果", t.code, t.name);
-            out.push(Alert {
-                kind: "publication_overdue",
-                subject: publication_subject(t.id),
-                due: d.due,
-                unit_id: t.department_id,
-                todo: format!("{what}已超过公示期限（{}{}），请尽快公示", d.due, provisional(&d)),
-                notice: format!("{what}逾期未公示（公示期限{}{}）", d.due, provisional(&d)),
-                link: format!("/tasks/{}#publication", t.id),
-            });
+            out.push(Alert::new(
+                "publication_overdue",
+                publication_subject(t.id),
+                &d,
+                t.department_id,
+                &format!("任务{}“{}”的检查结果", t.code, t.name),
+                "公示期限",
+                "公示",
+                format!("/tasks/{}#publication", t.id),
+            ));
         }
         Ok(out)
     }
@@ -236,15 +263,16 @@ impl App {
                 Some(name) => format!("异议{}（{name}）", crate::objections::receipt_no(&o)),
                 None => format!("异议{}", crate::objections::receipt_no(&o)),
             };
-            out.push(Alert {
+            out.push(Alert::new(
                 kind,
                 subject,
-                due: d.due,
-                unit_id: o.department_id,
-                todo: format!("{what}已超过{term}（{}{}），请尽快{act}", d.due, provisional(&d)),
-                notice: format!("{what}逾期未{act}（{term}{}{}）", d.due, provisional(&d)),
-                link: format!("/results/{}", o.inspection_id),
-            });
+                &d,
+                o.department_id,
+                &what,
+                term,
+                act,
+                format!("/results/{}", o.inspection_id),
+            ));
         }
         Ok(out)
     }
@@ -285,20 +313,8 @@ impl App {
 
     /// Starts the hourly deadline watch; any number of processes may run it.
     pub fn start_deadline_watch(&self) -> tokio::task::JoinHandle<()> {
-        let app = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match app.check_deadlines().await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(sent = n, "deadline alerts sent"),
-                    Err(e) => tracing::warn!(error = %e, "checking deadlines failed"),
-                }
-                tokio::time::sleep(WATCH_EVERY).await;
-            }
+        self.spawn_periodic(WATCH_EVERY, "deadline alerts sent", |app| async move {
+            app.check_deadlines().await
         })
     }
-}
-
-fn provisional(d: &DeadlineStatus) -> &'static str {
-    if d.provisional { "，暂按周末推算" } else { "" }
 }

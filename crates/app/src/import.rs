@@ -851,17 +851,11 @@ impl App {
 
     /// Starts the minutely [`App::check_imports`].
     pub fn start_import_watch(&self) -> tokio::task::JoinHandle<()> {
-        let app = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match app.check_imports().await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::warn!(failed = n, "imports abandoned by a stopped server marked failed"),
-                    Err(e) => tracing::warn!(error = %e, "checking for abandoned imports failed"),
-                }
-                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-            }
-        })
+        self.spawn_periodic(
+            std::time::Duration::from_secs(60),
+            "imports abandoned by a stopped server marked failed",
+            |app| async move { app.check_imports().await },
+        )
     }
 
     /// The blank template of a list.

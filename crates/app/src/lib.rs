@@ -146,4 +146,30 @@ impl App {
     pub fn today(&self) -> chrono::NaiveDate {
         self.now().with_timezone(&actor::china()).date_naive()
     }
+
+    /// Runs `check` now and then every `every` until the handle is aborted,
+    /// logging what it did (`done`: how many things) and any failure; used
+    /// for the checks every server process runs beside its requests.
+    pub(crate) fn spawn_periodic<F, Fut>(
+        &self,
+        every: std::time::Duration,
+        done: &'static str,
+        check: F,
+    ) -> tokio::task::JoinHandle<()>
+    where
+        F: Fn(App) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<u64, AppError>> + Send,
+    {
+        let app = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match check(app.clone()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(count = n, "{done}"),
+                    Err(e) => tracing::warn!(error = %e, "{done}: the check failed"),
+                }
+                tokio::time::sleep(every).await;
+            }
+        })
+    }
 }

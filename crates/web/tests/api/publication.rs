@@ -51,6 +51,17 @@ async fn publish(t: &TestApp, harbin: &str) -> (i64, Vec<Value>, Value) {
     (id, candidates, p)
 }
 
+/// The demo's finished task, published with nothing withheld: its id and the
+/// publication's candidates.
+async fn published(t: &TestApp, harbin: &str) -> (i64, Vec<Value>) {
+    let (id, candidates, _) = publish(t, harbin).await;
+    let (s, _) = t
+        .post(harbin, &format!("/api/v1/tasks/{id}/publication"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    (id, candidates)
+}
+
 async fn publishing_correcting_and_objecting_through_the_api(db: &TestDb) {
     let t = TestApp::spawn(db).await;
     let harbin = t.token("hrb_admin").await;
@@ -495,11 +506,7 @@ pub struct CityRecords {
 
 pub async fn city_records(t: &TestApp) -> CityRecords {
     let harbin = t.token("hrb_admin").await;
-    let (id, candidates, _) = publish(t, &harbin).await;
-    let (s, _) = t
-        .post(&harbin, &format!("/api/v1/tasks/{id}/publication"), json!({}))
-        .await;
-    assert_eq!(s, StatusCode::OK);
+    let (_, candidates) = published(t, &harbin).await;
     let inspection = candidates[0]["inspection_id"].as_i64().unwrap();
     let (s, c) = t
         .post(
@@ -597,11 +604,7 @@ async fn published_records_answer_404_outside_the_jurisdiction(db: &TestDb) {
 async fn the_public_search_holds_under_concurrent_load(db: &TestDb) {
     let t = TestApp::spawn(db).await;
     let harbin = t.token("hrb_admin").await;
-    let (id, candidates, _) = publish(&t, &harbin).await;
-    let (s, _) = t
-        .post(&harbin, &format!("/api/v1/tasks/{id}/publication"), json!({}))
-        .await;
-    assert_eq!(s, StatusCode::OK);
+    let (id, candidates) = published(&t, &harbin).await;
     let code = candidates[3]["object_code"].as_str().unwrap();
     let part: String = candidates[3]["object_name"]
         .as_str()
@@ -785,11 +788,7 @@ async fn every_way_of_searching_answers_what_a_full_read_finds(db: &TestDb) {
 async fn objections_through_the_api_carry_attachments(db: &TestDb) {
     let t = TestApp::spawn(db).await;
     let harbin = t.token("hrb_admin").await;
-    let (id, candidates, _) = publish(&t, &harbin).await;
-    let (s, _) = t
-        .post(&harbin, &format!("/api/v1/tasks/{id}/publication"), json!({}))
-        .await;
-    assert_eq!(s, StatusCode::OK);
+    let (_, candidates) = published(&t, &harbin).await;
     let inspection = candidates[1]["inspection_id"].as_i64().unwrap();
     let team = candidates[1]["team_id"].as_i64().unwrap();
     let (_, insp) = t.get(&harbin, &format!("/api/v1/teams/{team}/inspection")).await;
