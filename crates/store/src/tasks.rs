@@ -48,7 +48,6 @@ fn visible_in(scope: &Jurisdiction) -> Condition {
         )
 }
 
-/// The number of tasks a department has started in a year (for the next code).
 /// Serialises task numbering for a department until the end of the calling
 /// transaction. SQLite's write transactions (`BEGIN IMMEDIATE`) already run
 /// one at a time; PostgreSQL's run side by side, and two of them counting the
@@ -61,6 +60,8 @@ pub async fn lock_numbering(db: &impl ConnectionTrait, department_id: i64) -> Re
         db.execute_raw(sea_orm::Statement::from_sql_and_values(
             sea_orm::DbBackend::Postgres,
             "SELECT pg_advisory_xact_lock($1, $2)",
+            // Ids beyond 2^31 would share a lock with another department:
+            // more waiting, never a wrong number.
             [TASK_NUMBERING.into(), (department_id as i32).into()],
         ))
         .await?;
