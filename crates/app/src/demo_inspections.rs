@@ -228,6 +228,9 @@ impl App {
                     },
                     text: "对检查发现的问题无异议，将在整改期限内为该同志办理考核合格证书，期间调整其岗位。".into(),
                     waived: false,
+                    // Heard when the visit ended.
+                    started_at: format!("{day} 11:35"),
+                    ended_at: format!("{day} 11:50"),
                 }),
             },
         )

@@ -312,28 +312,34 @@ impl App {
                     })
                     .collect(),
             }),
-            DocumentKind::Statement => Document::Statement(doc::Statement {
-                issuer: issuer(day(v.ended_at)),
-                object: object(v),
-                task_name: v.task_name.clone(),
-                started_at: v
-                    .ended_at
-                    .or(v.started_at)
-                    .unwrap_or_else(|| today.and_hms_opt(9, 0, 0).expect("valid")),
-                ended_at: v
-                    .ended_at
-                    .or(v.started_at)
-                    .unwrap_or_else(|| today.and_hms_opt(9, 0, 0).expect("valid")),
-                place: v.place.clone(),
-                stater: doc::Person {
-                    name: v.statement_person.clone(),
-                    position: String::new(),
-                    phone: String::new(),
-                },
-                inspectors: team(v),
-                recorder,
-                statement: v.statement.clone(),
-            }),
+            DocumentKind::Statement => {
+                // Statements recorded before their time was asked for
+                // (migration 000018) print the visit's end, as they did.
+                let visit_end = v.ended_at.or(v.started_at);
+                let (started_at, ended_at) = match (v.statement_started_at, v.statement_ended_at) {
+                    (Some(s), Some(e)) => (s, e),
+                    _ => {
+                        let t = visit_end.unwrap_or_else(|| today.and_hms_opt(9, 0, 0).expect("valid"));
+                        (t, t)
+                    }
+                };
+                Document::Statement(doc::Statement {
+                    issuer: issuer(day(v.statement_ended_at.or(v.ended_at))),
+                    object: object(v),
+                    task_name: v.task_name.clone(),
+                    started_at,
+                    ended_at,
+                    place: v.place.clone(),
+                    stater: doc::Person {
+                        name: v.statement_person.clone(),
+                        position: String::new(),
+                        phone: String::new(),
+                    },
+                    inspectors: team(v),
+                    recorder,
+                    statement: v.statement.clone(),
+                })
+            }
             DocumentKind::ResultNotice => Document::ResultNotice(doc::ResultNotice {
                 issuer: issuer(
                     v.finalized_at

@@ -162,6 +162,12 @@ pub struct StatementInput {
     /// The object declined to state anything.
     #[serde(default)]
     pub waived: bool,
+    /// 陈述申辩时间, from and to, Beijing time (`YYYY-MM-DD HH:MM`); needed
+    /// to close when a statement is recorded.
+    #[serde(default)]
+    pub started_at: String,
+    #[serde(default)]
+    pub ended_at: String,
 }
 
 /// A save of an inspection being filled in. Every part is optional: what is
@@ -350,6 +356,9 @@ pub struct InspectionView {
     pub statement_person: String,
     pub statement: String,
     pub statement_waived: bool,
+    /// 陈述申辩时间, Beijing time.
+    pub statement_started_at: Option<NaiveDateTime>,
+    pub statement_ended_at: Option<NaiveDateTime>,
     pub evidence: Vec<EvidenceView>,
     pub document_no: String,
     /// The 核验码 printed on the 检查结果告知书 (team and officials only).
@@ -832,7 +841,13 @@ impl App {
             if !text.is_empty() && person.is_empty() {
                 return Err(AppError::invalid("statement", "请填写陈述申辩人"));
             }
-            update.statement = Some((person, text, s.waived));
+            update.statement = Some(store::StatementUpdate {
+                person,
+                text,
+                waived: s.waived,
+                started_at: parse_local("statement", "陈述申辩开始时间", &s.started_at)?.map(utc),
+                ended_at: parse_local("statement", "陈述申辩结束时间", &s.ended_at)?.map(utc),
+            });
         }
         let points = store::points_of(db, row.id).await?;
         let known: HashMap<i64, &store::PointRow> = points.iter().map(|p| (p.id, p)).collect();
@@ -986,6 +1001,9 @@ impl App {
             }),
             window_start: ctx.task.window_start,
             now: local(self.now()),
+            statement_given: !row.statement.is_empty(),
+            statement_started_at: row.statement_started_at.map(local),
+            statement_ended_at: row.statement_ended_at.map(local),
         };
         if let Err(mut e) = rules::check_close(&facts) {
             errors.append(&mut e);
@@ -1413,6 +1431,8 @@ impl App {
             statement_person: row.map(|r| r.statement_person.clone()).unwrap_or_default(),
             statement: row.map(|r| r.statement.clone()).unwrap_or_default(),
             statement_waived: row.is_some_and(|r| r.statement_waived),
+            statement_started_at: row.and_then(|r| r.statement_started_at).map(local),
+            statement_ended_at: row.and_then(|r| r.statement_ended_at).map(local),
             evidence,
             document_no: row.map(|r| r.document_no.clone()).unwrap_or_default(),
             verification_code: match row {
@@ -1462,6 +1482,7 @@ fn state_of(r: &InspectionRow) -> serde_json::Value {
         "result_summary": r.result_summary,
         "rights_notified_at": r.rights_notified_at,
         "statement": [r.statement_person, r.statement, r.statement_waived.to_string()],
+        "statement_time": [r.statement_started_at, r.statement_ended_at],
         "document_no": r.document_no,
     })
 }

@@ -182,6 +182,11 @@ pub struct CloseFacts<'a> {
     pub window_start: NaiveDate,
     /// Now, Beijing time: the inspection cannot end in the future.
     pub now: NaiveDateTime,
+    /// A 陈述申辩 was recorded (its text is not empty): the 陈述申辩笔录 then
+    /// states when the object was heard.
+    pub statement_given: bool,
+    pub statement_started_at: Option<NaiveDateTime>,
+    pub statement_ended_at: Option<NaiveDateTime>,
 }
 
 fn err(field: &'static str, message: impl Into<String>) -> FieldError {
@@ -305,6 +310,24 @@ pub fn check_close(f: &CloseFacts<'_>) -> Result<(), Vec<FieldError>> {
             }
         }
         _ => errors.push(err("started_at", "请填写检查的开始和结束时间")),
+    }
+    if f.statement_given {
+        match (f.statement_started_at, f.statement_ended_at) {
+            (Some(s), Some(e)) => {
+                if e < s {
+                    errors.push(err("statement", "陈述申辩结束时间早于开始时间"));
+                }
+                // Heard after the visit began (at its end, or days later in
+                // writing), never before it.
+                if f.started_at.is_some_and(|start| s < start) {
+                    errors.push(err("statement", "陈述申辩开始时间早于检查开始时间"));
+                }
+                if e > f.now {
+                    errors.push(err("statement", "陈述申辩结束时间不能晚于现在"));
+                }
+            }
+            _ => errors.push(err("statement", "记录了陈述申辩内容，请填写陈述申辩的开始和结束时间")),
+        }
     }
     let on_site = f.method == Some(InspectionMethod::OnSite);
     if on_site && f.place.trim().is_empty() {
@@ -466,6 +489,9 @@ mod tests {
             category: Some(category),
             window_start: NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
             now: at("2026-05-11 08:00"),
+            statement_given: false,
+            statement_started_at: None,
+            statement_ended_at: None,
         }
     }
 
@@ -582,6 +608,37 @@ mod tests {
         let e = check_close(&f).unwrap_err();
         assert!(e[0].message.contains("第十九条"));
         assert_eq!(e[1].message, "检查结束时间早于开始时间");
+    }
+
+    #[test]
+    fn a_recorded_statement_needs_its_own_time_after_the_visit_began() {
+        let points = vec![("资质".to_string(), Some(ItemResult::Compliant))];
+        let p = present();
+        let mut f = facts(&points, &[], &p, ("未发现问题", FindingRule::NoProblem));
+        f.statement_given = true;
+        let e = check_close(&f).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].field, "statement");
+        assert!(e[0].message.contains("请填写陈述申辩的开始和结束时间"));
+        f.statement_started_at = Some(at("2026-05-10 08:30"));
+        f.statement_ended_at = Some(at("2026-05-10 08:20"));
+        let m: Vec<String> = check_close(&f).unwrap_err().into_iter().map(|e| e.message).collect();
+        assert_eq!(m, ["陈述申辩结束时间早于开始时间", "陈述申辩开始时间早于检查开始时间"]);
+        f.statement_started_at = Some(at("2026-05-10 11:40"));
+        f.statement_ended_at = Some(at("2026-05-11 09:00"));
+        let m: Vec<String> = check_close(&f).unwrap_err().into_iter().map(|e| e.message).collect();
+        assert_eq!(m, ["陈述申辩结束时间不能晚于现在"]);
+        // At the end of the visit, or the next morning in writing.
+        f.statement_ended_at = Some(at("2026-05-10 12:00"));
+        assert_eq!(check_close(&f), Ok(()));
+        f.statement_started_at = Some(at("2026-05-11 07:30"));
+        f.statement_ended_at = Some(at("2026-05-11 07:50"));
+        assert_eq!(check_close(&f), Ok(()));
+        // Waived or not made: no time asked.
+        f.statement_given = false;
+        f.statement_started_at = None;
+        f.statement_ended_at = None;
+        assert_eq!(check_close(&f), Ok(()));
     }
 
     #[test]

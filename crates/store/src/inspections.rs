@@ -144,6 +144,8 @@ pub async fn insert(db: &impl ConnectionTrait, n: NewInspection) -> Result<Inspe
         statement: Set(String::new()),
         statement_waived: Set(false),
         statement_recorded_at: Set(None),
+        statement_started_at: Set(None),
+        statement_ended_at: Set(None),
         document_no: Set(n.document_no),
         verification_sealed: Set(n.verification_sealed),
         verification_hash: Set(n.verification_hash),
@@ -264,8 +266,16 @@ pub struct DraftUpdate {
     pub result_category: Option<String>,
     pub result_summary: Option<String>,
     pub rights_notified_at: Option<Option<DateTime<Utc>>>,
-    /// (person, statement, waived)
-    pub statement: Option<(String, String, bool)>,
+    pub statement: Option<StatementUpdate>,
+}
+
+/// The 陈述申辩 as recorded: who, what, or that the object declined, and when.
+pub struct StatementUpdate {
+    pub person: String,
+    pub text: String,
+    pub waived: bool,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
 /// Writes `u` to a draft inspection; `false` when it is no longer a draft of
@@ -314,11 +324,13 @@ pub async fn update_draft(
     if let Some(v) = u.rights_notified_at {
         q = q.col_expr(C::RightsNotifiedAt, Expr::value(v));
     }
-    if let Some((person, text, waived)) = u.statement {
+    if let Some(st) = u.statement {
         q = q
-            .col_expr(C::StatementPerson, Expr::value(person))
-            .col_expr(C::Statement, Expr::value(text))
-            .col_expr(C::StatementWaived, Expr::value(waived))
+            .col_expr(C::StatementPerson, Expr::value(st.person))
+            .col_expr(C::Statement, Expr::value(st.text))
+            .col_expr(C::StatementWaived, Expr::value(st.waived))
+            .col_expr(C::StatementStartedAt, Expr::value(st.started_at))
+            .col_expr(C::StatementEndedAt, Expr::value(st.ended_at))
             .col_expr(C::StatementRecordedAt, Expr::value(now));
     }
     moved(db, q, id, "draft", revision).await

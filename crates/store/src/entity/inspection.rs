@@ -41,6 +41,9 @@ pub struct Model {
     /// The object declined to make a statement.
     pub statement_waived: bool,
     pub statement_recorded_at: Option<DateTimeUtc>,
+    /// When the object was heard (陈述申辩时间), from and to.
+    pub statement_started_at: Option<DateTimeUtc>,
+    pub statement_ended_at: Option<DateTimeUtc>,
     /// 文号 of the inspection's documents.
     pub document_no: String,
     /// The 核验码, sealed with the platform key.

@@ -22,6 +22,7 @@ mod m20261201_000014_publication;
 mod m20261202_000015_public_search_grams;
 mod m20261206_000016_deadline_alerts;
 mod m20261206_000017_import_job_liveness;
+mod m20261206_000018_statement_time;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_public_search_grams::Migration),
             Box::new(m20261206_000016_deadline_alerts::Migration),
             Box::new(m20261206_000017_import_job_liveness::Migration),
+            Box::new(m20261206_000018_statement_time::Migration),
         ]
     }
 }

@@ -92,6 +92,8 @@ struct ShowPage {
     started_at: String,
     ended_at: String,
     rights_at: String,
+    statement_from: String,
+    statement_to: String,
     max_mb: u64,
     error: Option<String>,
 }
@@ -141,6 +143,8 @@ async fn show_page(state: &AppState, actor: &Actor, team_id: i64) -> Result<Show
         started_at: input_time(v.started_at),
         ended_at: input_time(v.ended_at),
         rights_at: input_time(v.rights_notified_at),
+        statement_from: input_time(v.statement_started_at),
+        statement_to: input_time(v.statement_ended_at),
         max_mb: v.max_file_size / (1024 * 1024),
         error: None,
         v,
@@ -227,6 +231,8 @@ fn save_input(pairs: &[(String, String)]) -> InspectionInput {
             person: get("statement_person").unwrap_or_default(),
             text: get("statement_text").unwrap_or_default(),
             waived: get("statement_waived").is_some_and(|v| v == "true"),
+            started_at: get("statement_started_at").unwrap_or_default(),
+            ended_at: get("statement_ended_at").unwrap_or_default(),
         });
     }
     let indexed = |prefix: char, suffix: &str| -> Vec<(usize, String)> {

@@ -191,7 +191,9 @@ async fn fill_and_close(t: &TestApp, leader: &str, team: i64, with_problem: bool
                    "present": [{"name": "王建国", "position": "项目经理", "phone": "13900000000"}],
                    "points": points, "findings": findings, "result_category": category,
                    "result_summary": "现场检查已完成",
-                   "statement": {"person": "王建国", "text": "对检查结果无异议，将按期整改。"}}),
+                   "statement": {"person": "王建国", "text": "对检查结果无异议，将按期整改。",
+                                 "started_at": (end + chrono::Duration::minutes(7)).format("%Y-%m-%d %H:%M").to_string(),
+                                 "ended_at": (end + chrono::Duration::minutes(23)).format("%Y-%m-%d %H:%M").to_string()}}),
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
@@ -447,6 +449,33 @@ async fn the_whole_inspection_of_a_joint_task_through_the_api(db: &TestDb) {
     let flat: String = pdftotext(&record.bytes().await.unwrap()).split_whitespace().collect();
     assert!(
         flat.contains("现场检查笔录") && flat.contains("王建国") && flat.contains(&sha[..16]),
+        "{flat}"
+    );
+    // The 陈述申辩笔录 states when the object was heard, not when the visit ended.
+    let statement = t
+        .http
+        .get(t.url(&format!("/api/v1/teams/{tid}/documents/statement")))
+        .bearer_auth(&leader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(statement.status(), StatusCode::OK);
+    let flat: String = pdftotext(&statement.bytes().await.unwrap())
+        .split_whitespace()
+        .collect();
+    use chrono::Timelike;
+    let clock = |field: &str| {
+        let t = chrono::NaiveDateTime::parse_from_str(last[field].as_str().unwrap(), "%Y-%m-%dT%H:%M:%S").unwrap();
+        format!("{}时{:02}分", t.hour(), t.minute())
+    };
+    assert_ne!(clock("statement_started_at"), clock("ended_at"));
+    assert!(
+        flat.contains("陈述申辩笔录")
+            && flat.contains(&format!(
+                "{}至{}",
+                clock("statement_started_at"),
+                clock("statement_ended_at")
+            )),
         "{flat}"
     );
 
