@@ -133,7 +133,7 @@ impl App {
             offset: (page - 1) * PER_PAGE,
             limit: PER_PAGE,
         };
-        let (rows, more) = public_search::search_public(self.store().conn(), &self.inner.gram_counts, &q).await?;
+        let (rows, more) = public_search::search_public(self.store(), &self.inner.gram_counts, &q).await?;
         Ok(PublicResultsPage {
             results: rows.iter().map(public_view).collect(),
             page,

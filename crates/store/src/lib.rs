@@ -30,6 +30,7 @@ pub mod public_search;
 pub mod publication;
 pub mod scope;
 pub mod sessions;
+mod sqlite_reads;
 pub mod tasks;
 pub mod teams;
 #[cfg(feature = "testing")]
@@ -47,6 +48,7 @@ use sea_orm::{
 };
 use sea_orm_migration::MigratorTrait;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// SQLite's page cache per connection, in KiB (negative: a size, not pages).
@@ -89,6 +91,8 @@ pub struct Store {
     db: DatabaseConnection,
     backend: Backend,
     sqlite_path: Option<PathBuf>,
+    /// SQLite only: connections for the public search's direct reads.
+    readers: Option<Arc<sqlite_reads::Readers>>,
 }
 
 impl Store {
@@ -129,6 +133,7 @@ impl Store {
                     db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
                     backend: Backend::Sqlite,
                     sqlite_path: Some(path.clone()),
+                    readers: Some(Arc::new(sqlite_reads::Readers::new(path, sqlite_reads::INLINE_STEPS))),
                 })
             }
             Target::Postgres(url) => {
@@ -149,6 +154,7 @@ impl Store {
                     db,
                     backend: Backend::Postgres,
                     sqlite_path: None,
+                    readers: None,
                 })
             }
         }
@@ -214,6 +220,40 @@ impl Store {
 
     pub fn sqlite_path(&self) -> Option<&Path> {
         self.sqlite_path.as_deref()
+    }
+
+    pub(crate) fn sqlite_readers(&self) -> Option<&Arc<sqlite_reads::Readers>> {
+        self.readers.as_ref()
+    }
+
+    /// The same database with every read through the pool: the reference
+    /// the direct reads are tested against.
+    #[cfg(feature = "testing")]
+    pub fn without_direct_reads(&self) -> Store {
+        Store {
+            readers: None,
+            ..self.clone()
+        }
+    }
+
+    /// The same database with direct reads that leave the request's thread
+    /// after `steps` SQLite VM steps (0: at the first progress check), to
+    /// test the reads that are moved to the blocking pool.
+    #[cfg(feature = "testing")]
+    pub fn with_inline_steps(&self, steps: u32) -> Store {
+        Store {
+            readers: self
+                .sqlite_path
+                .as_ref()
+                .map(|p| Arc::new(sqlite_reads::Readers::new(p, steps))),
+            ..self.clone()
+        }
+    }
+
+    /// How many direct reads left the request's thread (0 on PostgreSQL).
+    #[cfg(feature = "testing")]
+    pub fn direct_reads_moved(&self) -> u64 {
+        self.readers.as_ref().map_or(0, |r| r.moved())
     }
 
     pub async fn close(self) {

@@ -19,14 +19,14 @@
 //!
 //! The other filters are conditions on the rows the leading index yields.
 
-use crate::StoreError;
 use crate::entity::{department, public_result, public_result_gram as gram};
 use crate::scope::{contains, contains_pattern};
+use crate::{Store, StoreError, sqlite_reads};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationDef, Statement,
+    QueryTrait, RelationDef, Select, Statement,
 };
 use spotcheck_domain::vocab::ObjectKind;
 
@@ -79,6 +79,7 @@ const CHECKED: usize = 3;
 /// first, never what the search answers, so a count gone stale by a
 /// publication costs speed at worst. Counting `公司` (in almost every name)
 /// for each search would read tens of thousands of index entries.
+#[derive(Clone)]
 pub struct GramCounts(moka::sync::Cache<String, u64>);
 
 impl Default for GramCounts {
@@ -100,14 +101,61 @@ enum Lead {
     Gram(String, Vec<String>),
     Department,
     Date,
-    /// Nothing can match (a bigram no result has, a department name no
-    /// department has).
-    Nothing,
 }
 
 /// A whole code is typed as issued: letters and digits (and `-`), six or more.
 fn code_like(text: &str) -> bool {
     text.len() >= 6 && text.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+}
+
+/// `grams` split into those whose count is kept and those to count.
+fn kept_counts(kept: &GramCounts, grams: Vec<String>) -> (Vec<(u64, String)>, Vec<String>) {
+    let mut counted = Vec::new();
+    let mut unknown = Vec::new();
+    for g in grams {
+        match kept.0.get(&g) {
+            Some(n) => counted.push((n, g)),
+            None => unknown.push(g),
+        }
+    }
+    (counted, unknown)
+}
+
+/// One statement counting the index entries of each of `unknown` (up to
+/// [`COUNT_CAP`]), one column each.
+fn count_statement(backend: DbBackend, unknown: &[String]) -> Statement {
+    let counts: Vec<String> = (0..unknown.len())
+        .map(|i| {
+            let p = match backend {
+                DbBackend::Postgres => format!("${}", i + 1),
+                _ => "?".to_string(),
+            };
+            format!(
+                "(SELECT count(*) FROM (SELECT 1 FROM public_result_grams WHERE gram = {p} LIMIT {COUNT_CAP}) AS c{i})"
+            )
+        })
+        .collect();
+    let sql = format!("SELECT {}", counts.join(", "));
+    let values: Vec<sea_orm::Value> = unknown.iter().map(|g| g.as_str().into()).collect();
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// `counted` with the new counts of `unknown` (kept when large), rarest first.
+fn with_counts(
+    kept: &GramCounts,
+    mut counted: Vec<(u64, String)>,
+    unknown: Vec<String>,
+    counts: Vec<i64>,
+) -> Vec<(u64, String)> {
+    for (g, n) in unknown.into_iter().zip(counts) {
+        let n = u64::try_from(n).unwrap_or(0);
+        if n >= KEEP_FROM {
+            kept.0.insert(g.clone(), n);
+        }
+        counted.push((n, g));
+    }
+    counted.sort();
+    counted
 }
 
 /// `grams` with how many index entries each has (up to [`COUNT_CAP`]),
@@ -117,41 +165,43 @@ async fn count_grams(
     kept: &GramCounts,
     grams: Vec<String>,
 ) -> Result<Vec<(u64, String)>, StoreError> {
-    let mut counted = Vec::new();
-    let mut unknown = Vec::new();
-    for g in grams {
-        match kept.0.get(&g) {
-            Some(n) => counted.push((n, g)),
-            None => unknown.push(g),
-        }
+    let (counted, unknown) = kept_counts(kept, grams);
+    if unknown.is_empty() {
+        return Ok(with_counts(kept, counted, unknown, Vec::new()));
     }
-    if !unknown.is_empty() {
-        let backend = db.get_database_backend();
-        let counts: Vec<String> = (0..unknown.len())
-            .map(|i| {
-                let p = match backend {
-                    DbBackend::Postgres => format!("${}", i + 1),
-                    _ => "?".to_string(),
-                };
-                format!("(SELECT count(*) FROM (SELECT 1 FROM public_result_grams WHERE gram = {p} LIMIT {COUNT_CAP}) AS c{i})")
+    let row = db
+        .query_one_raw(count_statement(db.get_database_backend(), &unknown))
+        .await?
+        .ok_or_else(|| StoreError::Unavailable("name index counts: no row".into()))?;
+    let counts = (0..unknown.len())
+        .map(|i| row.try_get_by_index::<i64>(i))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(with_counts(kept, counted, unknown, counts))
+}
+
+/// [`count_grams`] on a direct SQLite connection.
+fn count_grams_direct(
+    conn: &rusqlite::Connection,
+    kept: &GramCounts,
+    grams: Vec<String>,
+) -> Result<Vec<(u64, String)>, StoreError> {
+    let (counted, unknown) = kept_counts(kept, grams);
+    if unknown.is_empty() {
+        return Ok(with_counts(kept, counted, unknown, Vec::new()));
+    }
+    let stmt = count_statement(DbBackend::Sqlite, &unknown);
+    let values = sqlite_reads::values(&stmt)?;
+    let counts = conn
+        .prepare_cached(&stmt.sql)
+        .and_then(|mut st| {
+            st.query_row(rusqlite::params_from_iter(values), |r| {
+                (0..unknown.len())
+                    .map(|i| r.get::<_, i64>(i))
+                    .collect::<Result<Vec<_>, _>>()
             })
-            .collect();
-        let sql = format!("SELECT {}", counts.join(", "));
-        let values: Vec<sea_orm::Value> = unknown.iter().map(|g| g.as_str().into()).collect();
-        let row = db
-            .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?
-            .ok_or_else(|| StoreError::Unavailable("name index counts: no row".into()))?;
-        for (i, g) in unknown.into_iter().enumerate() {
-            let n = u64::try_from(row.try_get_by_index::<i64>(i)?).unwrap_or(0);
-            if n >= KEEP_FROM {
-                kept.0.insert(g.clone(), n);
-            }
-            counted.push((n, g));
-        }
-    }
-    counted.sort();
-    Ok(counted)
+        })
+        .map_err(sqlite_reads::failed)?;
+    Ok(with_counts(kept, counted, unknown, counts))
 }
 
 /// Conditions every search applies besides its lead; `departments` is what
@@ -238,82 +288,206 @@ fn also_has(other: &str) -> Expr {
     )
 }
 
+/// A search with its texts resolved: what every lead's statement is built from.
+struct Search {
+    q: PublicQuery,
+    /// The name part, when the text is not a code.
+    name: Option<String>,
+    /// What the department text named.
+    departments: Vec<String>,
+    backend: DbBackend,
+}
+
+impl Search {
+    /// The lead for a name part whose bigrams are `counted`, rarest first;
+    /// `None` when a bigram is in no result (nothing can match).
+    fn gram_lead(&self, counted: Vec<(u64, String)>) -> Option<Lead> {
+        let mut counted = counted.into_iter();
+        match counted.next() {
+            Some((0, _)) | None => None,
+            Some((_, g)) => {
+                // On PostgreSQL the checks are not probes: the planner turns
+                // each EXISTS into a join and, for common bigrams, hashes
+                // hundreds of thousands of entries (over 30 s for `建筑工程` at
+                // a million results); there the leading bigram alone is read.
+                let checked = match self.backend {
+                    DbBackend::Postgres => 0,
+                    _ => CHECKED,
+                };
+                Some(Lead::Gram(g, counted.take(checked).map(|(_, g)| g).collect()))
+            }
+        }
+    }
+
+    /// The page's statement: the lead, the other conditions, one row more
+    /// than the page shows.
+    fn select(&self, lead: Lead) -> Select<public_result::Entity> {
+        use public_result::Column as C;
+        let filters = conditions(self.backend, &self.q, self.name.as_deref(), &self.departments);
+        let select = public_result::Entity::find().filter(filters);
+        let select = match lead {
+            Lead::Code(code) => select
+                .filter(C::ObjectCode.eq(code))
+                .filter(C::Withheld.eq(false))
+                .order_by_desc(C::InspectedOn)
+                .order_by_desc(C::InspectionId),
+            Lead::Gram(g, others) => others
+                .iter()
+                .fold(select, |s, o| s.filter(also_has(o)))
+                .join_rev(JoinType::InnerJoin, gram_join())
+                .filter(gram::Column::Gram.eq(g))
+                .filter(C::Withheld.eq(false))
+                .order_by_desc(gram::Column::InspectedOn)
+                .order_by_desc(gram::Column::InspectionId),
+            Lead::Department => select
+                // A literal: `IS NOT` a bound parameter is not PostgreSQL.
+                .filter(Expr::cust(r#""public_results"."withheld" IS NOT TRUE"#))
+                .order_by_desc(C::InspectedOn)
+                .order_by_desc(C::InspectionId),
+            Lead::Date => select
+                .filter(C::Withheld.eq(false))
+                .order_by_desc(C::InspectedOn)
+                .order_by_desc(C::InspectionId),
+        };
+        select.offset(self.q.offset).limit(self.q.limit + 1)
+    }
+}
+
+/// The page's rows and whether more follow (the statement read one more).
+fn page_of(mut rows: Vec<PublicResultRow>, limit: u64) -> (Vec<PublicResultRow>, bool) {
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    (rows, more)
+}
+
+/// The page through the pool.
+async fn page(
+    db: &impl ConnectionTrait,
+    select: Select<public_result::Entity>,
+    limit: u64,
+) -> Result<(Vec<PublicResultRow>, bool), StoreError> {
+    Ok(page_of(select.all(db).await?, limit))
+}
+
+/// The page on a direct SQLite connection: the statement sea-orm would run,
+/// its rows read in the entity's column order (the order of `find()`'s
+/// select list).
+fn page_direct(
+    conn: &rusqlite::Connection,
+    select: Select<public_result::Entity>,
+    limit: u64,
+) -> Result<(Vec<PublicResultRow>, bool), StoreError> {
+    let stmt = select.build(DbBackend::Sqlite);
+    let values = sqlite_reads::values(&stmt)?;
+    let rows = conn
+        .prepare_cached(&stmt.sql)
+        .and_then(|mut st| {
+            st.query_map(rusqlite::params_from_iter(values), |r| {
+                Ok(PublicResultRow {
+                    inspection_id: r.get(0)?,
+                    task_id: r.get(1)?,
+                    task_code: r.get(2)?,
+                    task_name: r.get(3)?,
+                    task_kind: r.get(4)?,
+                    department_id: r.get(5)?,
+                    department_code: r.get(6)?,
+                    department_name: r.get(7)?,
+                    inspected_on: r.get(8)?,
+                    object_kind: r.get(9)?,
+                    object_name: r.get(10)?,
+                    object_code: r.get(11)?,
+                    item_names: r.get(12)?,
+                    result_category: r.get(13)?,
+                    result_label: r.get(14)?,
+                    result_summary: r.get(15)?,
+                    withheld: r.get(16)?,
+                    withheld_reason: r.get(17)?,
+                    version: r.get(18)?,
+                    corrected_on: r.get(19)?,
+                    correction_reason: r.get(20)?,
+                    disposal: r.get(21)?,
+                    published_at: r.get(22)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(sqlite_reads::failed)?;
+    Ok(page_of(rows, limit))
+}
+
 /// One page of public results, newest inspection first, and whether more follow.
 /// The page asks for one row more than it shows, so no count of a million
 /// rows runs for each search.
+///
+/// On SQLite the reads run on the store's direct readers ([`sqlite_reads`]),
+/// on the request's own thread unless they take long.
 pub async fn search_public(
-    db: &impl ConnectionTrait,
+    store: &Store,
     counts: &GramCounts,
     q: &PublicQuery,
 ) -> Result<(Vec<PublicResultRow>, bool), StoreError> {
-    use public_result::Column as C;
+    let db = store.conn();
     let text = q.q.trim();
-    let name = (!text.is_empty() && !code_like(text)).then_some(text);
+    let name = (!text.is_empty() && !code_like(text)).then(|| text.to_string());
     let dep = q.department.trim();
     let departments = if dep.is_empty() {
         Vec::new()
     } else {
         departments_named(db, dep).await?
     };
+    if !dep.is_empty() && departments.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    let grams = name.as_deref().map(name_grams).unwrap_or_default();
+    let search = Search {
+        q: q.clone(),
+        name,
+        departments,
+        backend: db.get_database_backend(),
+    };
+    let limit = q.limit;
+    let readers = store.sqlite_readers();
 
-    let lead = if !dep.is_empty() && departments.is_empty() {
-        Lead::Nothing
-    } else if !text.is_empty() && name.is_none() {
+    if !text.is_empty() && search.name.is_none() {
         // Codes are stored as issued: upper case (统一社会信用代码, 项目代码).
-        Lead::Code(text.to_ascii_uppercase())
-    } else if let Some(grams) = name.map(name_grams).filter(|g| !g.is_empty()) {
-        let mut counted = count_grams(db, counts, grams).await?.into_iter();
-        match counted.next() {
-            Some((0, _)) | None => Lead::Nothing,
-            Some((_, g)) => {
-                // On PostgreSQL the checks are not probes: the planner turns
-                // each EXISTS into a join and, for common bigrams, hashes
-                // hundreds of thousands of entries (over 30 s for `建筑工程` at
-                // a million results); there the leading bigram alone is read.
-                let checked = match db.get_database_backend() {
-                    DbBackend::Postgres => 0,
-                    _ => CHECKED,
-                };
-                Lead::Gram(g, counted.take(checked).map(|(_, g)| g).collect())
+        let select = search.select(Lead::Code(text.to_ascii_uppercase()));
+        return match readers {
+            Some(r) => r.read(move |conn| page_direct(conn, select.clone(), limit)).await,
+            None => page(db, select, limit).await,
+        };
+    }
+    if !grams.is_empty() {
+        return match readers {
+            Some(r) => {
+                let counts = counts.clone();
+                r.read(move |conn| {
+                    let counted = count_grams_direct(conn, &counts, grams.clone())?;
+                    match search.gram_lead(counted) {
+                        Some(lead) => page_direct(conn, search.select(lead), limit),
+                        None => Ok((Vec::new(), false)),
+                    }
+                })
+                .await
             }
-        }
-    } else if departments.len() == 1 {
+            None => {
+                let counted = count_grams(db, counts, grams).await?;
+                match search.gram_lead(counted) {
+                    Some(lead) => page(db, search.select(lead), limit).await,
+                    None => Ok((Vec::new(), false)),
+                }
+            }
+        };
+    }
+    let lead = if search.departments.len() == 1 {
         Lead::Department
     } else {
         Lead::Date
     };
-
-    let filters = conditions(db.get_database_backend(), q, name, &departments);
-    let select = public_result::Entity::find().filter(filters);
-    let select = match lead {
-        Lead::Nothing => return Ok((Vec::new(), false)),
-        Lead::Code(code) => select
-            .filter(C::ObjectCode.eq(code))
-            .filter(C::Withheld.eq(false))
-            .order_by_desc(C::InspectedOn)
-            .order_by_desc(C::InspectionId),
-        Lead::Gram(g, others) => others
-            .iter()
-            .fold(select, |s, o| s.filter(also_has(o)))
-            .join_rev(JoinType::InnerJoin, gram_join())
-            .filter(gram::Column::Gram.eq(g))
-            .filter(C::Withheld.eq(false))
-            .order_by_desc(gram::Column::InspectedOn)
-            .order_by_desc(gram::Column::InspectionId),
-        Lead::Department => select
-            // A literal: `IS NOT` a bound parameter is not PostgreSQL.
-            .filter(Expr::cust(r#""public_results"."withheld" IS NOT TRUE"#))
-            .order_by_desc(C::InspectedOn)
-            .order_by_desc(C::InspectionId),
-        Lead::Date => select
-            .filter(C::Withheld.eq(false))
-            .order_by_desc(C::InspectedOn)
-            .order_by_desc(C::InspectionId),
-    };
-    let mut rows = select.offset(q.offset).limit(q.limit + 1).all(db).await?;
-    let more = rows.len() as u64 > q.limit;
-    rows.truncate(q.limit as usize);
-    Ok((rows, more))
+    let select = search.select(lead);
+    match readers {
+        Some(r) => r.read(move |conn| page_direct(conn, select.clone(), limit)).await,
+        None => page(db, select, limit).await,
+    }
 }
 
 #[cfg(test)]

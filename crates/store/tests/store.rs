@@ -441,6 +441,97 @@ async fn sqlite_is_built_with_a_stable_planner() {
     );
 }
 
+/// The public search's direct SQLite reads (`sqlite_reads`) answer exactly
+/// what the pool answers, every field, for every lead: a code, a name part,
+/// one department, the date; with the other filters and paging; whether they
+/// finish on the request's thread or are moved to the blocking pool.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_direct_reads_answer_what_the_pool_answers() {
+    use spotcheck_store::public_search::{GramCounts, PublicQuery, search_public};
+    let db = TestDb::new(spotcheck_store::testing::TestBackend::Sqlite)
+        .await
+        .unwrap();
+    let store = db.open().await;
+    // Results of no real inspection: foreign keys off on this connection for
+    // the insert only. Half the timestamps as sqlx writes them, half as RFC 3339;
+    // every fourth result corrected, every seventh withheld.
+    store
+        .conn()
+        .execute_unprepared(
+            "PRAGMA foreign_keys = OFF;
+             WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 600)
+             INSERT INTO public_results (inspection_id, task_id, task_code, task_name, task_kind, department_id,
+               department_code, department_name, inspected_on, object_kind, object_name, object_code, item_names,
+               result_category, result_label, result_summary, withheld, withheld_reason, version, corrected_on,
+               correction_reason, disposal, published_at)
+             SELECT x, x % 3, 'RW2026-230100-00' || (x % 3), '任务' || (x % 3),
+               CASE x % 2 WHEN 0 THEN 'joint' ELSE 'double_random' END, x % 4, '23010' || (x % 4), '单位' || (x % 4),
+               date('2026-01-01', '+' || (x * 5) || ' days'), 'enterprise',
+               substr('哈尔滨牡丹江佳木斯', 1 + 3 * (x % 3), 3) || substr('鑫源龙华宇恒', 1 + x % 6, 1) || '建筑工程有限公司',
+               '91230100MA' || printf('%08d', x % 40), '事项' || (x % 5), 'no_problem', '未发现问题', '小结' || x,
+               x % 7 = 0, CASE WHEN x % 7 = 0 THEN '依法不予公开' ELSE '' END, 1 + (x % 4 = 0),
+               CASE WHEN x % 4 = 0 THEN date('2026-11-01', '+' || x || ' days') END,
+               CASE WHEN x % 4 = 0 THEN '更正' ELSE '' END, 'not_needed',
+               CASE x % 2 WHEN 0 THEN '2026-12-06 13:37:08.123456+00:00' ELSE '2026-12-06T13:37:08Z' END
+             FROM n;
+             PRAGMA foreign_keys = ON;",
+        )
+        .await
+        .unwrap();
+    let counts = GramCounts::default();
+    let pool = store.without_direct_reads();
+    let q = |q: &str, department: &str, item: &str, kind: &str, offset: u64| PublicQuery {
+        q: q.into(),
+        department: department.into(),
+        item: item.into(),
+        kind: kind.into(),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1),
+        to: None,
+        offset,
+        limit: 5,
+    };
+    let cases = [
+        q("91230100MA00000003", "", "", "", 0),
+        q("91230100ma00000005", "", "", "", 0),
+        q("哈尔滨鑫", "", "", "", 0),
+        q("建筑工程", "", "", "", 5),
+        q("龙", "", "", "", 0),
+        q("龘龘", "", "", "", 0),
+        q("", "230102", "", "", 0),
+        q("", "230102", "事项2", "", 0),
+        q("", "单位", "", "joint", 10),
+        q("", "", "", "", 0),
+        q("", "", "", "", 45),
+        q("牡丹江", "230101", "", "", 0),
+        // Every result read and none kept: far over 1,000 VM steps.
+        q("", "", "不存在的事项", "", 0),
+    ];
+    // Also with reads stopped at their first progress check (1,000 VM steps)
+    // and run again on the blocking pool: the larger cases take more.
+    let moved = store.with_inline_steps(0);
+    let mut found = 0;
+    for case in &cases {
+        let direct = search_public(&store, &counts, case).await.unwrap();
+        let through_pool = search_public(&pool, &counts, case).await.unwrap();
+        assert_eq!(direct, through_pool, "{case:?}");
+        assert_eq!(
+            search_public(&moved, &counts, case).await.unwrap(),
+            through_pool,
+            "{case:?}"
+        );
+        found += direct.0.len();
+    }
+    assert!(found > 30, "the cases find results: {found}");
+    assert_eq!(
+        store.direct_reads_moved(),
+        0,
+        "small reads stay on the request's thread"
+    );
+    assert!(moved.direct_reads_moved() > 0, "a read over its budget was moved");
+    let corrected = search_public(&store, &counts, &q("", "", "", "", 0)).await.unwrap();
+    assert!(corrected.0.iter().any(|r| r.corrected_on.is_some()));
+}
+
 /// Behind a load balancer a process sees other processes' imports in the
 /// job table. An unfinished job is failed only when no process runs it: not
 /// this process's own, and neither started nor marked alive for

@@ -1,0 +1,223 @@
+//! Reads of the public search on SQLite, run without sqlx's connection
+//! thread.
+//!
+//! sqlx runs each SQLite connection on a thread of its own: a query is a
+//! command sent there and every row a message sent back, each a wake-up of
+//! the other side. For the public search — a page of 21 rows of 23 columns,
+//! the busiest route of the open web — that hand-over cost more than the
+//! query (`perf`: context switches and futexes were a third of the server's
+//! CPU under a load of different searches; docs/performance.md, 公开结果查询);
+//! so does a hand-over to tokio's blocking pool for every read.
+//!
+//! Here the same SQL (built by sea-query, as for every other query) runs on
+//! a few connections of rusqlite over the same file, on the thread of the
+//! request that asks, within a budget of SQLite VM steps ([`INLINE_STEPS`]):
+//! a read still running when it is spent is interrupted and run again on
+//! tokio's blocking pool, so that no request holds an async worker for long,
+//! while the usual read (a code's rows, a page found through the name index:
+//! 3,000–9,000 steps) never leaves the thread. The budget counts steps, not
+//! time: a thread descheduled under load must not push reads off it. The
+//! connections only read (`query_only`); WAL lets them run beside the writer
+//! and see each commit as soon as it is made, as the pool's readers do.
+//!
+//! rusqlite is built on the same `libsqlite3-sys` as sqlx (one SQLite in the
+//! binary, compiled with the flags of `.cargo/config.toml`).
+
+use crate::StoreError;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Connections kept, and reads at once: as many as the pool's (8).
+const READERS: usize = 8;
+/// Statements kept prepared per connection: the search has a handful of shapes.
+const STATEMENTS: usize = 64;
+/// SQLite calls the progress handler every this many VM steps.
+const PROGRESS_EVERY: u32 = 1_000;
+/// The VM steps a read may take on the request's thread: 50,000 are a few
+/// milliseconds (a full read of a million results is 6,000,000).
+pub const INLINE_STEPS: u32 = 50_000;
+/// A budget of progress calls that is never spent.
+const UNLIMITED: u32 = u32::MAX;
+
+/// A connection with its progress handler's budget.
+struct Reader {
+    conn: Connection,
+    /// Progress calls left to the running read ([`UNLIMITED`]: no budget).
+    calls_left: Arc<AtomicU32>,
+    /// The handler stopped the last read.
+    stopped: Arc<AtomicBool>,
+}
+
+/// The read connections of one SQLite database.
+pub struct Readers {
+    path: PathBuf,
+    /// Progress calls a read may take inline.
+    inline_calls: u32,
+    idle: Mutex<Vec<Reader>>,
+    permits: Arc<Semaphore>,
+    /// Reads moved to the blocking pool, for the logs and the tests.
+    moved: AtomicU64,
+}
+
+impl std::fmt::Debug for Readers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Readers")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Readers {
+    /// Reads of `path`, each on the request's thread for up to `inline_steps`.
+    pub fn new(path: &Path, inline_steps: u32) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            inline_calls: inline_steps / PROGRESS_EVERY,
+            idle: Mutex::new(Vec::new()),
+            permits: Arc::new(Semaphore::new(READERS)),
+            moved: AtomicU64::new(0),
+        }
+    }
+
+    fn open(&self) -> Result<Reader, StoreError> {
+        let unavailable = |e: rusqlite::Error| StoreError::Unavailable(format!("无法读取数据库：{e}"));
+        // Read-write flags with `query_only`: a read-only open of a WAL
+        // database needs its -shm writable anyway, and fails in odd ways when
+        // it is not.
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(unavailable)?;
+        conn.busy_timeout(Duration::from_secs(15)).map_err(unavailable)?;
+        conn.pragma_update(None, "query_only", true).map_err(unavailable)?;
+        let cache: i64 = crate::CACHE_SIZE.parse().expect("a number");
+        conn.pragma_update(None, "cache_size", cache).map_err(unavailable)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENTS);
+        let calls_left = Arc::new(AtomicU32::new(UNLIMITED));
+        let stopped = Arc::new(AtomicBool::new(false));
+        let (left, s) = (calls_left.clone(), stopped.clone());
+        let every = std::os::raw::c_int::try_from(PROGRESS_EVERY).expect("small");
+        conn.progress_handler(
+            every,
+            Some(move || match left.load(Ordering::Relaxed) {
+                UNLIMITED => false,
+                0 => {
+                    s.store(true, Ordering::Relaxed);
+                    true
+                }
+                n => {
+                    left.store(n - 1, Ordering::Relaxed);
+                    false
+                }
+            }),
+        )
+        .map_err(unavailable)?;
+        Ok(Reader {
+            conn,
+            calls_left,
+            stopped,
+        })
+    }
+
+    /// Runs `f` on an idle connection (one is opened when none is idle),
+    /// stopped after `calls` progress calls if a number is given; `None` when
+    /// it was stopped.
+    fn with<T>(
+        &self,
+        calls: Option<u32>,
+        f: &impl Fn(&Connection) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        let idle = self.idle.lock().expect("never poisoned: no panics while held").pop();
+        let reader = match idle {
+            Some(r) => r,
+            None => self.open()?,
+        };
+        reader.calls_left.store(calls.unwrap_or(UNLIMITED), Ordering::Relaxed);
+        reader.stopped.store(false, Ordering::Relaxed);
+        let out = f(&reader.conn);
+        reader.calls_left.store(UNLIMITED, Ordering::Relaxed);
+        let stopped = reader.stopped.load(Ordering::Relaxed);
+        self.idle
+            .lock()
+            .expect("never poisoned: no panics while held")
+            .push(reader);
+        match out {
+            _ if stopped => Ok(None),
+            Ok(v) => Ok(Some(v)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Runs `f` on the caller's thread, or — when it outlasts the inline
+    /// budget — again from the start on the blocking pool. `f` only reads,
+    /// so running it twice changes nothing.
+    pub async fn read<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl Fn(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let permit = self.permits.clone().acquire_owned().await.expect("never closed");
+        if let Some(v) = self.with(Some(self.inline_calls), &f)? {
+            return Ok(v);
+        }
+        let n = self.moved.fetch_add(1, Ordering::Relaxed) + 1;
+        tracing::debug!(
+            moved = n,
+            "a direct SQLite read outlasted its inline budget: run on the blocking pool"
+        );
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            me.with(None, &f)
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("数据库读取中断：{e}")))?
+        .map(|v| v.expect("no budget, never stopped"))
+    }
+
+    /// How many reads were moved to the blocking pool.
+    pub fn moved(&self) -> u64 {
+        self.moved.load(Ordering::Relaxed)
+    }
+}
+
+/// A value sea-query bound, as SQLite takes it — the same storage sqlx
+/// gives each type (dates as `YYYY-MM-DD` text, booleans as 0 and 1).
+pub fn value(v: &sea_orm::Value) -> Result<rusqlite::types::Value, StoreError> {
+    use rusqlite::types::Value as R;
+    use sea_orm::Value as V;
+    let unsupported = || StoreError::Unavailable(format!("SQLite 直接读取不支持的参数类型：{v:?}"));
+    Ok(match v {
+        V::Bool(b) => b.map_or(R::Null, |b| R::Integer(i64::from(b))),
+        V::TinyInt(i) => i.map_or(R::Null, |i| R::Integer(i64::from(i))),
+        V::SmallInt(i) => i.map_or(R::Null, |i| R::Integer(i64::from(i))),
+        V::Int(i) => i.map_or(R::Null, |i| R::Integer(i64::from(i))),
+        V::BigInt(i) => i.map_or(R::Null, R::Integer),
+        V::TinyUnsigned(u) => u.map_or(R::Null, |u| R::Integer(i64::from(u))),
+        V::SmallUnsigned(u) => u.map_or(R::Null, |u| R::Integer(i64::from(u))),
+        V::Unsigned(u) => u.map_or(R::Null, |u| R::Integer(i64::from(u))),
+        V::BigUnsigned(u) => match u {
+            None => R::Null,
+            Some(u) => R::Integer(i64::try_from(*u).map_err(|_| unsupported())?),
+        },
+        V::String(s) => s.as_ref().map_or(R::Null, |s| R::Text(s.to_string())),
+        V::ChronoDate(d) => d.as_ref().map_or(R::Null, |d| R::Text(d.format("%F").to_string())),
+        _ => return Err(unsupported()),
+    })
+}
+
+/// The bound values of a statement sea-query built.
+pub fn values(stmt: &sea_orm::Statement) -> Result<Vec<rusqlite::types::Value>, StoreError> {
+    stmt.values
+        .as_ref()
+        .map_or(Ok(Vec::new()), |v| v.0.iter().map(value).collect())
+}
+
+/// A read's error, as the pool's would be reported.
+pub fn failed(e: rusqlite::Error) -> StoreError {
+    StoreError::Unavailable(format!("数据库读取失败：{e}"))
+}
