@@ -180,6 +180,7 @@ impl Readers {
     }
 
     /// How many reads were moved to the blocking pool.
+    #[cfg(feature = "testing")]
     pub fn moved(&self) -> u64 {
         self.moved.load(Ordering::Relaxed)
     }
