@@ -117,8 +117,8 @@ test('手机上填写检查表、拍照取证、两名检查人员签字确认',
   await page.getByLabel('检查方式').selectOption('on_site');
   const now = new Date(Date.now() + 8 * 3600 * 1000);
   const at = (h) => new Date(now.getTime() - h * 3600 * 1000).toISOString().slice(0, 16);
-  await page.getByLabel('开始时间').fill(at(3));
-  await page.getByLabel('结束时间').fill(at(1));
+  await page.getByLabel('开始时间', { exact: true }).fill(at(3));
+  await page.getByLabel('结束时间', { exact: true }).fill(at(1));
   await page.getByLabel('检查地点').fill('哈尔滨市南岗区学府路 68 号施工现场');
   await page.getByLabel('在场人员1姓名').fill('王建国');
   await page.getByLabel('在场人员1职务').fill('项目经理');
@@ -140,6 +140,23 @@ test('手机上填写检查表、拍照取证、两名检查人员签字确认',
   await expect(page.locator('.notice.ok')).toContainText('证据文件已保存');
   await expect(page.locator('ul.evidence')).toContainText('现场照片.jpg');
   await expect(page.locator('ul.evidence')).toContainText('SHA-256');
+
+  // The object's statement: the record cannot be submitted until it says
+  // when the object was heard (the 陈述申辩笔录 prints it).
+  await page.getByLabel('陈述申辩人').fill('王建国');
+  await page.getByLabel('陈述申辩内容').fill('对检查结果无异议。');
+  await page.getByRole('button', { name: '保存', exact: true }).tap();
+  await expect(page.locator('.notice.ok')).toContainText('已保存');
+  await page.getByRole('button', { name: '提交全组签字确认' }).tap();
+  await confirmDialog(page, '提交后检查记录不能再修改');
+  await expect(page.locator('.notice.error')).toContainText('请填写陈述申辩的开始和结束时间');
+  await page.goto(url);
+  await expect(page.getByLabel('陈述申辩内容')).toHaveValue('对检查结果无异议。');
+  await page.getByLabel('陈述申辩开始时间').fill(at(0.9));
+  await page.getByLabel('陈述申辩结束时间').fill(at(0.8));
+  await page.getByRole('button', { name: '保存', exact: true }).tap();
+  await expect(page.locator('.notice.ok')).toContainText('已保存');
+  await expect(page.getByRole('link', { name: '陈述申辩笔录' })).toBeVisible();
 
   // Submit for sign-off; the leader confirms with the password.
   await page.getByRole('button', { name: '提交全组签字确认' }).tap();
