@@ -325,7 +325,19 @@ pub async fn insert_many(
         }
         q.values_panic(values);
     }
-    db.execute(&q).await?;
+    let backend = db.get_database_backend();
+    let mut statement = backend.build(&q);
+    if backend == sea_orm::DbBackend::Sqlite {
+        // OR FAIL, with the deferred department key (migration 000019), lets
+        // SQLite run the statement without a statement journal: a failing
+        // row stops the statement without undoing the rows before it, which
+        // is only safe because every caller runs inside a transaction that a
+        // failure rolls back whole. Any abort-on-failure constraint — the
+        // default of NOT NULL and UNIQUE — would bring the journal back.
+        debug_assert!(statement.sql.starts_with("INSERT INTO "));
+        statement.sql.replace_range(.."INSERT".len(), "INSERT OR FAIL");
+    }
+    db.execute_raw(statement).await?;
     Ok(rows.len() as u64)
 }
 

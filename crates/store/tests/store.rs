@@ -22,6 +22,7 @@ on_both_backends!(
     rolled_back_work_leaves_no_audit_entry,
     key_register_finds_repeats_and_never_mistakes_a_hash_collision,
     imports_of_a_stopped_process_fail_and_live_ones_are_spared,
+    a_failed_object_batch_leaves_nothing_and_the_department_key_holds,
 );
 
 fn entry(action: AuditAction, dept: &str, summary: &str) -> NewAuditEntry {
@@ -594,4 +595,79 @@ async fn imports_of_a_stopped_process_fail_and_live_ones_are_spared(db: &TestDb)
     assert_eq!(status(elsewhere).await.0, "failed");
     assert_eq!(status(just_started).await.0, "failed");
     assert_eq!(status(mine).await.0, "parsing");
+}
+
+/// The import's batches (`objects::insert_many`): on SQLite a failing row
+/// stops the statement without undoing the rows before it (`INSERT OR FAIL`,
+/// for speed), so what keeps a failed import from saving half a batch is the
+/// transaction. And the department key, deferred on SQLite (migration
+/// 000019), still refuses an object of no department — at COMMIT there, at
+/// the statement on PostgreSQL.
+async fn a_failed_object_batch_leaves_nothing_and_the_department_key_holds(db: &TestDb) {
+    use spotcheck_store::objects::{self, ObjectData, Source};
+    let store = db.open().await;
+    let d = dept(&store, "230102", None).await;
+    let object = |code: &str| ObjectData {
+        kind: "enterprise".into(),
+        key_code: code.into(),
+        name: format!("{code}建筑有限公司"),
+        division_code: "230102".into(),
+        risk_class: "B".into(),
+        ..ObjectData::default()
+    };
+    let codes = async || -> Vec<String> {
+        store
+            .conn()
+            .query_all_raw(sea_orm::Statement::from_string(
+                store.conn().get_database_backend(),
+                "SELECT key_code FROM objects ORDER BY key_code",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get_by_index::<String>(0).unwrap())
+            .collect()
+    };
+    let now = Utc::now();
+
+    let tx = store.begin().await.unwrap();
+    let saved = objects::insert_many(&tx, d.id, &[object("A"), object("B"), object("C")], Source::Import, now)
+        .await
+        .unwrap();
+    assert_eq!(saved, 3);
+    tx.commit().await.unwrap();
+
+    // D and E come before the repeated B: the statement fails, the
+    // transaction is dropped, and neither stays.
+    let tx = store.begin().await.unwrap();
+    let repeated = objects::insert_many(&tx, d.id, &[object("D"), object("E"), object("B")], Source::Import, now).await;
+    assert!(repeated.is_err(), "a repeated key was saved: {repeated:?}");
+    drop(tx);
+    assert_eq!(codes().await, ["A", "B", "C"]);
+
+    let tx = store.begin().await.unwrap();
+    let orphan = objects::insert_many(&tx, d.id + 1000, &[object("F")], Source::Import, now).await;
+    let deferred = orphan.is_ok();
+    let refused = match orphan {
+        Err(_) => {
+            drop(tx);
+            true
+        }
+        Ok(_) => tx.commit().await.is_err(),
+    };
+    assert!(refused, "an object of no department was saved");
+    if store.backend() == Backend::Sqlite {
+        assert!(
+            deferred,
+            "SQLite checked the department key at the statement: not deferred"
+        );
+    }
+    assert_eq!(codes().await, ["A", "B", "C"]);
+    // The store goes on working after the refused COMMIT.
+    let tx = store.begin().await.unwrap();
+    objects::insert_many(&tx, d.id, &[object("G")], Source::Import, now)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(codes().await, ["A", "B", "C", "G"]);
 }

@@ -23,6 +23,7 @@ mod m20261202_000015_public_search_grams;
 mod m20261206_000016_deadline_alerts;
 mod m20261206_000017_import_job_liveness;
 mod m20261206_000018_statement_time;
+mod m20261206_000019_objects_deferred_department_key;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_deadline_alerts::Migration),
             Box::new(m20261206_000017_import_job_liveness::Migration),
             Box::new(m20261206_000018_statement_time::Migration),
+            Box::new(m20261206_000019_objects_deferred_department_key::Migration),
         ]
     }
 }
