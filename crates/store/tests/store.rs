@@ -531,6 +531,31 @@ async fn sqlite_direct_reads_answer_what_the_pool_answers() {
     assert!(moved.direct_reads_moved() > 0, "a read over its budget was moved");
     let corrected = search_public(&store, &counts, &q("", "", "", "", 0)).await.unwrap();
     assert!(corrected.0.iter().any(|r| r.corrected_on.is_some()));
+
+    // A bigram counted in no result is not kept: a name published after a
+    // search found nothing is found by the same search at once.
+    store
+        .conn()
+        .execute_unprepared(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO public_results (inspection_id, task_id, task_code, task_name, task_kind, department_id,
+               department_code, department_name, inspected_on, object_kind, object_name, object_code, item_names,
+               result_category, result_label, result_summary, withheld, withheld_reason, version, corrected_on,
+               correction_reason, disposal, published_at)
+             SELECT 601, 1, 'RW2026-230100-001', '任务1', 'double_random', 1, '230101', '单位1', '2026-12-01',
+               'enterprise', '龘龘建筑有限公司', '91230100MA00000601', '事项1', 'no_problem', '未发现问题', '小结601',
+               0, '', 1, NULL, '', 'not_needed', '2026-12-06T13:37:08Z';
+             PRAGMA foreign_keys = ON;",
+        )
+        .await
+        .unwrap();
+    for store in [&store, &pool] {
+        let found = search_public(store, &counts, &q("龘龘", "", "", "", 0)).await.unwrap();
+        assert_eq!(
+            found.0.iter().map(|r| r.object_code.as_str()).collect::<Vec<_>>(),
+            ["91230100MA00000601"]
+        );
+    }
 }
 
 /// Behind a load balancer a process sees other processes' imports in the
