@@ -163,41 +163,29 @@ fn with_counts(
     counted
 }
 
-/// `grams` with how many index entries each has (up to [`COUNT_CAP`]),
-/// rarest first; those not in `kept` are counted in one statement.
-async fn count_grams(
-    db: &impl ConnectionTrait,
-    kept: &GramCounts,
-    grams: Vec<String>,
-) -> Result<Vec<(u64, String)>, StoreError> {
-    let (counted, unknown) = kept_counts(kept, grams);
+/// How many index entries each of `unknown` has (up to [`COUNT_CAP`]), in
+/// one statement; nothing to read when every count is kept.
+async fn count_unknown(db: &impl ConnectionTrait, unknown: &[String]) -> Result<Vec<i64>, StoreError> {
     if unknown.is_empty() {
-        return Ok(with_counts(kept, counted, unknown, Vec::new()));
+        return Ok(Vec::new());
     }
     let row = db
-        .query_one_raw(count_statement(db.get_database_backend(), &unknown))
+        .query_one_raw(count_statement(db.get_database_backend(), unknown))
         .await?
         .ok_or_else(|| StoreError::Unavailable("name index counts: no row".into()))?;
-    let counts = (0..unknown.len())
+    Ok((0..unknown.len())
         .map(|i| row.try_get_by_index::<i64>(i))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(with_counts(kept, counted, unknown, counts))
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
-/// [`count_grams`] on a direct SQLite connection.
-fn count_grams_direct(
-    conn: &rusqlite::Connection,
-    kept: &GramCounts,
-    grams: Vec<String>,
-) -> Result<Vec<(u64, String)>, StoreError> {
-    let (counted, unknown) = kept_counts(kept, grams);
+/// [`count_unknown`] on a direct SQLite connection.
+fn count_unknown_direct(conn: &rusqlite::Connection, unknown: &[String]) -> Result<Vec<i64>, StoreError> {
     if unknown.is_empty() {
-        return Ok(with_counts(kept, counted, unknown, Vec::new()));
+        return Ok(Vec::new());
     }
-    let stmt = count_statement(DbBackend::Sqlite, &unknown);
+    let stmt = count_statement(DbBackend::Sqlite, unknown);
     let values = sqlite_reads::values(&stmt)?;
-    let counts = conn
-        .prepare_cached(&stmt.sql)
+    conn.prepare_cached(&stmt.sql)
         .and_then(|mut st| {
             st.query_row(rusqlite::params_from_iter(values), |r| {
                 (0..unknown.len())
@@ -205,8 +193,7 @@ fn count_grams_direct(
                     .collect::<Result<Vec<_>, _>>()
             })
         })
-        .map_err(sqlite_reads::failed)?;
-    Ok(with_counts(kept, counted, unknown, counts))
+        .map_err(sqlite_reads::failed)
 }
 
 /// Conditions every search applies besides its lead; `departments` is what
@@ -462,11 +449,14 @@ pub async fn search_public(
         };
     }
     if !grams.is_empty() {
+        // The bigrams rarest first, those whose count is not kept counted in one statement.
+        let (kept, unknown) = kept_counts(counts, grams);
         return match readers {
             Some(r) => {
                 let counts = counts.clone();
                 r.read(move |conn| {
-                    let counted = count_grams_direct(conn, &counts, grams.clone())?;
+                    let fresh = count_unknown_direct(conn, &unknown)?;
+                    let counted = with_counts(&counts, kept.clone(), unknown.clone(), fresh);
                     match search.gram_lead(counted) {
                         Some(lead) => page_direct(conn, search.select(lead), limit),
                         None => Ok((Vec::new(), false)),
@@ -475,7 +465,8 @@ pub async fn search_public(
                 .await
             }
             None => {
-                let counted = count_grams(db, counts, grams).await?;
+                let fresh = count_unknown(db, &unknown).await?;
+                let counted = with_counts(counts, kept, unknown, fresh);
                 match search.gram_lead(counted) {
                     Some(lead) => page(db, search.select(lead), limit).await,
                     None => Ok((Vec::new(), false)),

@@ -408,16 +408,7 @@ async fn the_whole_inspection_of_a_joint_task_through_the_api(db: &TestDb) {
     );
 
     // The documents: the 检查结果告知书 carries the team, the codes, the finding and the code to object with.
-    let pdf = t
-        .http
-        .get(t.url(&format!("/api/v1/teams/{tid}/documents/result-notice")))
-        .bearer_auth(&harbin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(pdf.status(), StatusCode::OK);
-    assert_eq!(pdf.headers()["content-type"], "application/pdf");
-    let text = pdftotext(&pdf.bytes().await.unwrap());
+    let text = document(&t, &harbin, tid, "result-notice").await;
     let flat: String = text.split_whitespace().collect();
     assert!(flat.contains("检查结果告知书"), "{text}");
     assert!(flat.contains(last["object"]["code"].as_str().unwrap()), "{text}");
@@ -438,29 +429,17 @@ async fn the_whole_inspection_of_a_joint_task_through_the_api(db: &TestDb) {
         assert!(flat.contains(m["name"].as_str().unwrap()), "{text}");
         assert!(flat.contains(m["cert_no"].as_str().unwrap()), "{text}");
     }
-    let record = t
-        .http
-        .get(t.url(&format!("/api/v1/teams/{tid}/documents/site-record")))
-        .bearer_auth(&leader)
-        .send()
+    let flat: String = document(&t, &leader, tid, "site-record")
         .await
-        .unwrap();
-    assert_eq!(record.status(), StatusCode::OK);
-    let flat: String = pdftotext(&record.bytes().await.unwrap()).split_whitespace().collect();
+        .split_whitespace()
+        .collect();
     assert!(
         flat.contains("现场检查笔录") && flat.contains("王建国") && flat.contains(&sha[..16]),
         "{flat}"
     );
     // The 陈述申辩笔录 states when the object was heard, not when the visit ended.
-    let statement = t
-        .http
-        .get(t.url(&format!("/api/v1/teams/{tid}/documents/statement")))
-        .bearer_auth(&leader)
-        .send()
+    let flat: String = document(&t, &leader, tid, "statement")
         .await
-        .unwrap();
-    assert_eq!(statement.status(), StatusCode::OK);
-    let flat: String = pdftotext(&statement.bytes().await.unwrap())
         .split_whitespace()
         .collect();
     use chrono::Timelike;
@@ -739,6 +718,20 @@ async fn result_categories_are_the_provinces_to_configure(db: &TestDb) {
 }
 
 /// The text of a PDF, by poppler's pdftotext (installed by scripts/test).
+/// A team's document as `token` downloads it (a PDF), as text.
+async fn document(t: &TestApp, token: &str, team: i64, kind: &str) -> String {
+    let pdf = t
+        .http
+        .get(t.url(&format!("/api/v1/teams/{team}/documents/{kind}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK, "{kind}");
+    assert_eq!(pdf.headers()["content-type"], "application/pdf", "{kind}");
+    pdftotext(&pdf.bytes().await.unwrap())
+}
+
 pub fn pdftotext(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
