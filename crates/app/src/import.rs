@@ -21,7 +21,7 @@ use spotcheck_store::departments::{self, DepartmentRow};
 use spotcheck_store::imports::{self, ImportJob, NewJob, Outcome};
 use spotcheck_store::inspectors::{self, InspectorData};
 use spotcheck_store::objects::{self, ObjectData, Source};
-use spotcheck_store::{ConnectionTrait, DatabaseTransaction, StoreError};
+use spotcheck_store::{ConnectionTrait, DatabaseTransaction, Store, StoreError};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::PathBuf;
@@ -302,8 +302,26 @@ impl Saver<'_> {
                 new_rows.sort_unstable_by(|a, b| a.key_code.cmp(&b.key_code));
                 // 1,000 rows of ~25 columns per statement stay under SQLite's 32,766 variables.
                 let before = self.imported;
-                for chunk in new_rows.chunks(1000) {
-                    self.imported += objects::insert_many(tx, self.dept.id, chunk, Source::Import, self.now).await?;
+                let (backend, dept_id, now) = (tx.get_database_backend(), self.dept.id, self.now);
+                let statement = |chunk: &[ObjectData]| {
+                    (
+                        chunk.len() as u64,
+                        objects::insert_statement(backend, dept_id, chunk, Source::Import, now),
+                    )
+                };
+                let mut chunks = new_rows.chunks(1000);
+                let mut next = chunks.next().map(statement);
+                while let Some((n, current)) = next.take() {
+                    // The database runs a statement on its own thread (SQLite)
+                    // or server (PostgreSQL); building the next one meanwhile
+                    // keeps it busy instead of taking turns with it (a
+                    // quarter of a 1,000,000-row import's time went to
+                    // building, docs/performance.md). `join!` polls the
+                    // execution first, which hands the statement over.
+                    let (done, built) = tokio::join!(tx.execute_raw(current), async { chunks.next().map(statement) });
+                    done.map_err(StoreError::from)?;
+                    self.imported += n;
+                    next = built;
                 }
                 // Whenever the rows this import added double (2,000, 4,000, …),
                 // the planner learns of them: a handful of times per import.
@@ -638,10 +656,12 @@ impl App {
             self.sealer().clone(),
         );
         let tx = self.store().begin().await.map_err(AppError::from)?;
+        Store::import_cache(&tx, true).await.map_err(AppError::from)?;
+        let saved = self.save_rows(&tx, actor, dept, job_id, req, rx, worker).await;
+        let usual_cache = Store::import_cache(&tx, false).await;
         // One way out: commit what was saved, or roll all of it back. (A panic
-        // here drops the transaction, which rolls back too; the connection
-        // carries no setting of the import's own.)
-        match self.save_rows(&tx, actor, dept, job_id, req, rx, worker).await {
+        // here drops the transaction, which rolls back too.)
+        match saved.and_then(|saved| usual_cache.map(|()| saved).map_err(|e| AppError::from(e).into())) {
             Ok(saved) => {
                 tx.commit().await.map_err(|e| AppError::from(StoreError::from(e)))?;
                 Ok(saved)

@@ -231,11 +231,33 @@ pub async fn insert_many(
     source: Source,
     now: DateTime<Utc>,
 ) -> Result<u64, StoreError> {
-    use object::Column as C;
-    use sea_orm::sea_query::{Query, Value};
     if rows.is_empty() {
         return Ok(0);
     }
+    db.execute_raw(insert_statement(
+        db.get_database_backend(),
+        department_id,
+        rows,
+        source,
+        now,
+    ))
+    .await?;
+    Ok(rows.len() as u64)
+}
+
+/// The statement [`insert_many`] runs for `rows` (not empty), built apart
+/// from running it so that an import can build its next batch's statement
+/// while the database runs the current one.
+pub fn insert_statement(
+    backend: sea_orm::DbBackend,
+    department_id: i64,
+    rows: &[ObjectData],
+    source: Source,
+    now: DateTime<Utc>,
+) -> sea_orm::Statement {
+    use object::Column as C;
+    use sea_orm::sea_query::{Query, Value};
+    debug_assert!(!rows.is_empty(), "an INSERT of no rows");
     let constant = |v: Value| Expr::Constant(v);
     // A kind-specific text column: written once when empty in every row.
     let text = |get: fn(&ObjectData) -> &String| -> Option<Expr> {
@@ -325,7 +347,6 @@ pub async fn insert_many(
         }
         q.values_panic(values);
     }
-    let backend = db.get_database_backend();
     let mut statement = backend.build(&q);
     if backend == sea_orm::DbBackend::Sqlite {
         // OR FAIL, with the deferred department key (migration 000019), lets
@@ -337,8 +358,7 @@ pub async fn insert_many(
         debug_assert!(statement.sql.starts_with("INSERT INTO "));
         statement.sql.replace_range(.."INSERT".len(), "INSERT OR FAIL");
     }
-    db.execute_raw(statement).await?;
-    Ok(rows.len() as u64)
+    statement
 }
 
 /// Replaces an object's data, keeping the previous state in its history.

@@ -23,6 +23,7 @@ on_both_backends!(
     key_register_finds_repeats_and_never_mistakes_a_hash_collision,
     imports_of_a_stopped_process_fail_and_live_ones_are_spared,
     a_failed_object_batch_leaves_nothing_and_the_department_key_holds,
+    an_import_widens_the_page_cache_and_gives_it_back,
 );
 
 fn entry(action: AuditAction, dept: &str, summary: &str) -> NewAuditEntry {
@@ -695,4 +696,35 @@ async fn a_failed_object_batch_leaves_nothing_and_the_department_key_holds(db: &
         .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(codes().await, ["A", "B", "C", "G"]);
+}
+
+/// An import's connection gets the larger SQLite page cache for its
+/// transaction and goes back to the pool with the usual one; on PostgreSQL
+/// the call does nothing (it must not send SQLite's PRAGMA there).
+async fn an_import_widens_the_page_cache_and_gives_it_back(db: &TestDb) {
+    let store = db.open().await;
+    let tx = store.begin().await.unwrap();
+    if store.backend() == Backend::Postgres {
+        Store::import_cache(&tx, true).await.unwrap();
+        Store::import_cache(&tx, false).await.unwrap();
+        tx.commit().await.unwrap();
+        return;
+    }
+    let cache = async |tx: &sea_orm::DatabaseTransaction| -> i64 {
+        tx.query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Sqlite,
+            "PRAGMA cache_size",
+        ))
+        .await
+        .unwrap()
+        .expect("a row")
+        .try_get_by_index::<i64>(0)
+        .unwrap()
+    };
+    assert_eq!(cache(&tx).await, -32768, "the usual cache: 32 MB");
+    Store::import_cache(&tx, true).await.unwrap();
+    assert_eq!(cache(&tx).await, -131072, "the import's cache: 128 MB");
+    Store::import_cache(&tx, false).await.unwrap();
+    assert_eq!(cache(&tx).await, -32768, "given back before COMMIT");
+    tx.commit().await.unwrap();
 }
