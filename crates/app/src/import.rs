@@ -316,9 +316,10 @@ impl Saver<'_> {
                     // or server (PostgreSQL); building the next one meanwhile
                     // keeps it busy instead of taking turns with it (a
                     // quarter of a 1,000,000-row import's time went to
-                    // building, docs/performance.md). `join!` polls the
-                    // execution first, which hands the statement over.
-                    let (done, built) = tokio::join!(tx.execute_raw(current), async { chunks.next().map(statement) });
+                    // building, docs/performance.md). `biased`: the execution
+                    // is polled first, which hands the statement over.
+                    let (done, built) =
+                        tokio::join!(biased; tx.execute_raw(current), async { chunks.next().map(statement) });
                     done.map_err(StoreError::from)?;
                     self.imported += n;
                     next = built;
