@@ -717,7 +717,6 @@ async fn result_categories_are_the_provinces_to_configure(db: &TestDb) {
     assert_eq!(retired["active"], false);
 }
 
-/// The text of a PDF, by poppler's pdftotext (installed by scripts/test).
 /// A team's document as `token` downloads it (a PDF), as text.
 async fn document(t: &TestApp, token: &str, team: i64, kind: &str) -> String {
     let pdf = t
@@ -732,6 +731,7 @@ async fn document(t: &TestApp, token: &str, team: i64, kind: &str) -> String {
     pdftotext(&pdf.bytes().await.unwrap())
 }
 
+/// The text of a PDF, by poppler's pdftotext (installed by scripts/test).
 pub fn pdftotext(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
