@@ -7,11 +7,12 @@
 //! are all old (PostgreSQL did: 56 ms instead of 2 ms, docs/performance.md):
 //!
 //! - a whole code: `idx_public_results_code`;
-//! - a name part of two or more characters: its rarest bigram in
-//!   `public_result_grams` (migration 000015), read newest first, each entry
-//!   checked in the same index for the next rarest bigrams before its result
-//!   is read; a bigram no result has answers at once with nothing. Counts of
-//!   bigrams in some result are kept a few minutes ([`GramCounts`]);
+//! - a name part of two or more characters: its rarest gram (trigram, or
+//!   the bigram of a two-character part) in `public_result_grams`
+//!   (migrations 000015 and 000020), read newest first, each entry of a
+//!   common one checked in the same index for the next rarest grams before
+//!   its result is read; a gram no result has answers at once with nothing.
+//!   Counts of grams in some result are kept a few minutes ([`GramCounts`]);
 //! - one department: `idx_public_results_department_date`, with `withheld`
 //!   tested as `IS NOT TRUE` so that the date index, which leads with
 //!   `withheld`, cannot offer the same order;
@@ -48,39 +49,47 @@ pub struct PublicQuery {
     pub limit: u64,
 }
 
-/// The bigrams the name index holds for `text`: every two consecutive
-/// characters, ASCII letters in lower case — as the triggers of migration
-/// 000015 cut them (`lower` on SQLite and `translate` on PostgreSQL fold
-/// ASCII only). Repeated bigrams are listed once.
+/// The pieces of `text` a name search looks up in the name index: its
+/// trigrams when it has three characters or more (each nearly as selective
+/// as the name part itself, migration 000020), else its bigram; ASCII
+/// letters in lower case, as the triggers cut them (`lower` on SQLite and
+/// `translate` on PostgreSQL fold ASCII only). Repeated pieces are listed
+/// once.
 pub fn name_grams(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let mut grams: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    let width = if chars.len() >= 3 { 3 } else { 2 };
+    let mut grams: Vec<String> = chars.windows(width).map(|w| w.iter().collect()).collect();
     grams.sort();
     grams.dedup();
     grams
 }
 
-/// How far a bigram is counted: past this it is common, and which common
-/// one leads matters little next to the other bigrams' checks.
+/// How far a gram is counted: past this it is common, and which common
+/// one leads matters little next to the other grams' checks.
 const COUNT_CAP: u64 = 50_000;
-/// Counts from here up are kept a while. A bigram in no result is always
+/// Counts from here up are kept a while. A gram in no result is always
 /// counted afresh: that count answers a search with nothing at once, so an
 /// old zero would hide what was published since. Any other count only
-/// chooses the lead, and is kept however small: counting a rare bigram
+/// chooses the lead, and is kept however small: counting a rare gram
 /// (≈ 3,700 of the ≈ 8,600 SQLite steps of a name search at a million
 /// results) was the larger part of such a search's reading, and a rare
-/// bigram that turns common within [`KEEP_FOR`] makes its searches slower,
+/// gram that turns common within [`KEEP_FOR`] makes its searches slower,
 /// never wrong.
 const KEEP_FROM: u64 = 1;
 /// How long a kept count serves.
 const KEEP_FOR: std::time::Duration = std::time::Duration::from_secs(600);
-/// At most this many of a name part's other bigrams are checked in the index
+/// At most this many of a name part's other grams are checked in the index
 /// for each entry of the leading one, rarest first (SQLite only, see
 /// [`search_public`]).
 const CHECKED: usize = 3;
+/// A lead with fewer entries than this is read without checks: its entries
+/// are mostly the name part's own (a rare trigram), where a probe of the
+/// index for each would cost more than the results it spares reading, and
+/// reading all of them is bounded anyway.
+const CHECK_FROM: u64 = 1_000;
 
-/// Counts of the name index's bigrams (all but zeros, see [`KEEP_FROM`]),
-/// kept for [`KEEP_FOR`]. They only choose which bigram leads a search and
+/// Counts of the name index's grams (all but zeros, see [`KEEP_FROM`]),
+/// kept for [`KEEP_FOR`]. They only choose which gram leads a search and
 /// which others are checked first, never what the search answers, so a
 /// count gone stale by a publication costs speed at worst. Counting `公司` (in almost every name)
 /// for each search would read tens of thousands of index entries.
@@ -101,7 +110,7 @@ impl Default for GramCounts {
 /// What the search is led by.
 enum Lead {
     Code(String),
-    /// The rarest bigram of the name part, and the next rarest, checked in
+    /// The rarest gram of the name part, and the next rarest, checked in
     /// the index for each of its entries before the result is read.
     Gram(String, Vec<String>),
     Department,
@@ -262,9 +271,9 @@ fn gram_join() -> RelationDef {
         .into()
 }
 
-/// The leading bigram's entry is also in the index under `other`: a probe
+/// The leading gram's entry is also in the index under `other`: a probe
 /// of the index's primary key, cheaper than reading the result to test its
-/// name, which is still tested (the bigrams may be in other places).
+/// name, which is still tested (the grams may be in other places).
 fn also_has(other: &str) -> Expr {
     let o = Alias::new("other_gram");
     Expr::exists(
@@ -291,19 +300,20 @@ struct Search {
 }
 
 impl Search {
-    /// The lead for a name part whose bigrams are `counted`, rarest first;
-    /// `None` when a bigram is in no result (nothing can match).
+    /// The lead for a name part whose grams are `counted`, rarest first;
+    /// `None` when a gram is in no result (nothing can match).
     fn gram_lead(&self, counted: Vec<(u64, String)>) -> Option<Lead> {
         let mut counted = counted.into_iter();
         match counted.next() {
             Some((0, _)) | None => None,
-            Some((_, g)) => {
+            Some((n, g)) => {
                 // On PostgreSQL the checks are not probes: the planner turns
-                // each EXISTS into a join and, for common bigrams, hashes
+                // each EXISTS into a join and, for common grams, hashes
                 // hundreds of thousands of entries (over 30 s for `建筑工程` at
-                // a million results); there the leading bigram alone is read.
+                // a million results); there the leading gram alone is read.
                 let checked = match self.backend {
                     DbBackend::Postgres => 0,
+                    _ if n < CHECK_FROM => 0,
                     _ => CHECKED,
                 };
                 Some(Lead::Gram(g, counted.take(checked).map(|(_, g)| g).collect()))
@@ -449,7 +459,7 @@ pub async fn search_public(
         };
     }
     if !grams.is_empty() {
-        // The bigrams rarest first, those whose count is not kept counted in one statement.
+        // The grams rarest first, those whose count is not kept counted in one statement.
         let (kept, unknown) = kept_counts(counts, grams);
         return match readers {
             Some(r) => {
@@ -491,10 +501,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn grams_are_the_pairs_of_characters_ascii_folded() {
-        assert_eq!(name_grams("龙江建工"), ["建工", "江建", "龙江"]);
-        assert_eq!(name_grams("ABc公司"), ["ab", "bc", "c公", "公司"]);
-        assert_eq!(name_grams("哈哈哈"), ["哈哈"]);
+    fn grams_are_the_triples_of_characters_or_the_pair_ascii_folded() {
+        assert_eq!(name_grams("龙江建工"), ["江建工", "龙江建"]);
+        assert_eq!(name_grams("ABc公司"), ["abc", "bc公", "c公司"]);
+        assert_eq!(name_grams("哈哈哈哈"), ["哈哈哈"]);
+        assert_eq!(name_grams("AB"), ["ab"]);
         assert!(name_grams("哈").is_empty());
     }
 

@@ -24,6 +24,7 @@ mod m20261206_000016_deadline_alerts;
 mod m20261206_000017_import_job_liveness;
 mod m20261206_000018_statement_time;
 mod m20261206_000019_objects_deferred_department_key;
+mod m20261206_000020_public_search_trigrams;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_import_job_liveness::Migration),
             Box::new(m20261206_000018_statement_time::Migration),
             Box::new(m20261206_000019_objects_deferred_department_key::Migration),
+            Box::new(m20261206_000020_public_search_trigrams::Migration),
         ]
     }
 }

@@ -703,7 +703,8 @@ async fn the_item_list_and_its_history_are_public(db: &TestDb) {
 }
 
 /// The public search is led by a different index for a code, a name part (its
-/// rarest bigram), one department and the rest (the date): each answers
+/// rarest trigram, or the bigram of two characters), one department and the
+/// rest (the date): each answers
 /// exactly what reading every published result says it should. And the
 /// server's few-seconds cache of search answers never hides a publication
 /// made by this server: the same search asked before and after publishing.
@@ -748,7 +749,8 @@ async fn every_way_of_searching_answers_what_a_full_read_finds(db: &TestDb) {
     assert!(chars.len() >= 5, "{some_name}");
     let mut cases: Vec<(String, Vec<i64>)> = Vec::new();
     for part in [
-        chars[1..4].iter().collect::<String>(), // the name index
+        chars[1..4].iter().collect::<String>(), // the name index: one trigram
+        chars[1..5].iter().collect::<String>(), // two trigrams
         chars[2..3].iter().collect::<String>(), // one character: read by date
         chars.iter().collect::<String>(),
     ] {
