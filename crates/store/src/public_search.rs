@@ -394,7 +394,7 @@ fn page_direct(
                     department_id: r.get(5)?,
                     department_code: r.get(6)?,
                     department_name: r.get(7)?,
-                    inspected_on: r.get(8)?,
+                    inspected_on: sqlite_reads::date(r, 8)?,
                     object_kind: r.get(9)?,
                     object_name: r.get(10)?,
                     object_code: r.get(11)?,
@@ -405,10 +405,10 @@ fn page_direct(
                     withheld: r.get(16)?,
                     withheld_reason: r.get(17)?,
                     version: r.get(18)?,
-                    corrected_on: r.get(19)?,
+                    corrected_on: sqlite_reads::date_or_null(r, 19)?,
                     correction_reason: r.get(20)?,
                     disposal: r.get(21)?,
-                    published_at: r.get(22)?,
+                    published_at: sqlite_reads::timestamp(r, 22)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()

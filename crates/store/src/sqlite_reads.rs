@@ -40,6 +40,14 @@ const PROGRESS_EVERY: u32 = 1_000;
 /// The VM steps a read may take on the request's thread: 50,000 are a few
 /// milliseconds (a full read of a million results is 6,000,000).
 pub const INLINE_STEPS: u32 = 50_000;
+/// The bytes of the file each reader maps (`PRAGMA mmap_size`): more than any
+/// database here, so every page is read from the map, not copied by `pread`
+/// into the connection's page cache — a page search touches ~40 pages, most of
+/// them not in that cache (docs/performance.md, 公开结果查询). The build's
+/// ceiling is raised to match (`SQLITE_MAX_MMAP_SIZE`, .cargo/config.toml);
+/// the map is read-only (SQLite maps writable only when built with
+/// `SQLITE_MMAP_READWRITE`), and the pool's connections, which write, do not map.
+const MMAP_BYTES: i64 = 1 << 40;
 /// A budget of progress calls that is never spent.
 const UNLIMITED: u32 = u32::MAX;
 
@@ -97,6 +105,7 @@ impl Readers {
         conn.pragma_update(None, "query_only", true).map_err(unavailable)?;
         let cache: i64 = crate::CACHE_SIZE.parse().expect("a number");
         conn.pragma_update(None, "cache_size", cache).map_err(unavailable)?;
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES).map_err(unavailable)?;
         conn.set_prepared_statement_cache_capacity(STATEMENTS);
         let calls_left = Arc::new(AtomicU32::new(UNLIMITED));
         let stopped = Arc::new(AtomicBool::new(false));
@@ -216,6 +225,43 @@ pub fn values(stmt: &sea_orm::Statement) -> Result<Vec<rusqlite::types::Value>, 
     stmt.values
         .as_ref()
         .map_or(Ok(Vec::new()), |v| v.0.iter().map(value).collect())
+}
+
+/// A date column (`YYYY-MM-DD`, as sqlx writes `NaiveDate`) read with
+/// chrono's `FromStr`, whose parser is fixed, rather than rusqlite's
+/// `FromSql`, which interprets the format string `%F` for every value: with
+/// the timestamps below, ≈ 4 % of a name search's CPU (a page is 21 rows of
+/// three dates; docs/performance.md, 公开结果查询). A value it does not take
+/// goes to rusqlite's reading, so nothing is read differently.
+pub fn date(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<chrono::NaiveDate> {
+    match text(row, i).and_then(|s| s.parse().ok()) {
+        Some(d) => Ok(d),
+        None => row.get(i),
+    }
+}
+
+/// [`date`] of a column that may be NULL.
+pub fn date_or_null(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    match row.get_ref(i)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => date(row, i).map(Some),
+    }
+}
+
+/// A timestamp column (RFC 3339, as sqlx writes `DateTime<Utc>`) read with
+/// chrono's RFC 3339 parser; anything else as rusqlite's `FromSql` reads it.
+pub fn timestamp(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<chrono::DateTime<chrono::Utc>> {
+    match text(row, i).and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()) {
+        Some(t) => Ok(t.to_utc()),
+        None => row.get(i),
+    }
+}
+
+fn text<'a>(row: &'a rusqlite::Row<'_>, i: usize) -> Option<&'a str> {
+    match row.get_ref(i) {
+        Ok(rusqlite::types::ValueRef::Text(t)) => std::str::from_utf8(t).ok(),
+        _ => None,
+    }
 }
 
 /// A read's error, as the pool's would be reported.

@@ -415,7 +415,10 @@ async fn key_register_finds_repeats_and_never_mistakes_a_hash_collision(db: &Tes
 
 /// The bundled SQLite is built with the query planner stability guarantee
 /// (.cargo/config.toml): without it every statement with `LIMIT ?` is
-/// compiled again each time it runs (a third of the public search's CPU).
+/// compiled again each time it runs (a third of the public search's CPU);
+/// without memory statistics; with a page cache of its own for each
+/// connection, not one shared behind a global mutex; and able to map a file
+/// larger than 2 GB.
 #[tokio::test]
 async fn sqlite_is_built_with_a_stable_planner() {
     let db = TestDb::new(spotcheck_store::testing::TestBackend::Sqlite)
@@ -440,6 +443,14 @@ async fn sqlite_is_built_with_a_stable_planner() {
     assert!(
         options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
         "SQLite built with memory statistics (a mutex on every allocation): {options:?}"
+    );
+    assert!(
+        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+        "SQLite built with one page cache for all connections (a mutex on every page): {options:?}"
+    );
+    assert!(
+        options.iter().any(|o| o == "MAX_MMAP_SIZE=1099511627776"),
+        "SQLite built with a map smaller than a province's database: {options:?}"
     );
 }
 
