@@ -135,7 +135,7 @@ impl App {
         };
         let (rows, more) = public_search::search_public(self.store(), &self.inner.gram_counts, &q).await?;
         Ok(PublicResultsPage {
-            results: rows.iter().map(public_view).collect(),
+            results: rows.into_iter().map(public_view).collect(),
             page,
             per_page: PER_PAGE,
             more,
@@ -169,7 +169,7 @@ impl App {
             })
             .collect();
         Ok(PublicResultDetail {
-            result: public_view(&row),
+            result: public_view(row),
             corrections,
         })
     }
@@ -183,7 +183,7 @@ impl App {
         Ok(PublicTaskResults {
             task_id,
             published_at: publication.map(|p| p.published_at),
-            results: rows.iter().filter(|r| !r.withheld).map(public_view).collect(),
+            results: rows.into_iter().filter(|r| !r.withheld).map(public_view).collect(),
             withheld,
         })
     }

@@ -229,29 +229,29 @@ pub struct PublicResultView {
     pub published_at: DateTime<Utc>,
 }
 
-pub(crate) fn public_view(r: &PublicResultRow) -> PublicResultView {
+pub(crate) fn public_view(r: PublicResultRow) -> PublicResultView {
     let kind = TaskKind::parse(&r.task_kind).unwrap_or(TaskKind::DoubleRandom);
     let object_kind = ObjectKind::parse(&r.object_kind).unwrap_or(ObjectKind::Enterprise);
     let disposal = Disposal::parse(&r.disposal).unwrap_or(Disposal::Pending);
     PublicResultView {
         inspection_id: r.inspection_id,
-        department: r.department_name.clone(),
-        department_code: r.department_code.clone(),
+        department: r.department_name,
+        department_code: r.department_code,
         kind: term(kind.code(), kind.label()),
-        task_code: r.task_code.clone(),
-        task_name: r.task_name.clone(),
+        task_code: r.task_code,
+        task_name: r.task_name,
         task_id: r.task_id,
         inspected_on: r.inspected_on,
         object_kind: term(object_kind.code(), object_kind.label()),
         object_name: crate::tasks::public_name(&r.object_kind, &r.object_name),
-        object_code: r.object_code.clone(),
-        items: r.item_names.clone(),
+        object_code: r.object_code,
+        items: r.item_names,
         result: term(&r.result_category, &r.result_label),
-        result_summary: r.result_summary.clone(),
+        result_summary: r.result_summary,
         disposal: term(disposal.code(), disposal.label()),
         version: r.version,
         corrected_on: r.corrected_on,
-        correction_reason: r.correction_reason.clone(),
+        correction_reason: r.correction_reason,
         published_at: r.published_at,
     }
 }
@@ -662,7 +662,7 @@ impl App {
             final_result: label(&i.result_category),
             final_summary: i.result_summary.clone(),
             withheld_reason: public.as_ref().map(|p| p.withheld_reason.clone()).unwrap_or_default(),
-            public: public.as_ref().map(public_view),
+            public: public.clone().map(public_view),
             versions: versions.iter().map(|v| version_view(v, &label)).collect(),
             can_request_correction: public.is_some()
                 && handles
