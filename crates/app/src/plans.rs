@@ -211,6 +211,9 @@ pub struct PlannableItem {
     /// Its 抽查比例 as listed (the default for a new entry).
     pub ratio: String,
     pub ratio_cap: Option<String>,
+    /// 适用企业类型: an enterprise is in the item's population only when it
+    /// has one of them (empty: every enterprise).
+    pub enterprise_kinds: Vec<String>,
 }
 
 fn plan_errors(errors: &[PlanError]) -> AppError {
@@ -485,6 +488,7 @@ impl App {
             &Population {
                 department_id,
                 item_object_kinds: &item_kinds,
+                enterprise_kinds: &v.spec.enterprise_kinds,
                 scope: &e.scope,
             },
         )
@@ -574,6 +578,7 @@ impl App {
                 object_kind: Term::new(v.spec.object_kind.code(), v.spec.object_kind.label()),
                 ratio: v.spec.ratio.to_string(),
                 ratio_cap: v.spec.ratio_cap.map(|r| r.to_string()),
+                enterprise_kinds: v.spec.enterprise_kinds,
             });
         }
         Ok(out)

@@ -18,7 +18,33 @@ pub struct Population<'a> {
     pub department_id: i64,
     /// The item's object kinds.
     pub item_object_kinds: &'a BTreeSet<ObjectKind>,
+    /// The item's 适用企业类型 (empty: every enterprise), see [`enterprise_kind_patterns`].
+    pub enterprise_kinds: &'a [String],
     pub scope: &'a PlanScope,
+}
+
+/// An enterprise is in an item's population only when its recorded types
+/// (`objects.enterprise_kinds`, a JSON array of names) include one of the
+/// item's 适用企业类型: a 房地产开发企业资质检查 draws 房地产开发企业, never a gas
+/// company of the same directory. An enterprise with no type recorded is in
+/// no typed item's population. Practitioners and projects have no type.
+/// These are the `LIKE` patterns (with `ESCAPE '\'`) of one JSON string each.
+pub fn enterprise_kind_patterns(kinds: &[String]) -> Vec<String> {
+    kinds
+        .iter()
+        .map(|k| scope::contains_pattern(&serde_json::to_string(k).expect("a string serialises")))
+        .collect()
+}
+
+fn enterprise_kind_condition(kinds: &[String]) -> Option<Condition> {
+    if kinds.is_empty() {
+        return None;
+    }
+    let mut any = Condition::any().add(object::Column::Kind.ne(ObjectKind::Enterprise.code()));
+    for pattern in enterprise_kind_patterns(kinds) {
+        any = any.add(object::Column::EnterpriseKinds.like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')));
+    }
+    Some(any)
 }
 
 /// The condition in SQL. The risk-class scope never leaves out a flagged
@@ -35,6 +61,9 @@ fn condition(p: &Population<'_>) -> Condition {
         .add(object::Column::DepartmentId.eq(p.department_id))
         .add(object::Column::Active.eq(true))
         .add(object::Column::Kind.is_in(kinds));
+    if let Some(types) = enterprise_kind_condition(p.enterprise_kinds) {
+        c = c.add(types);
+    }
     if !p.scope.divisions.is_empty() {
         let mut any = Condition::any();
         for d in &p.scope.divisions {
@@ -75,9 +104,11 @@ pub struct FactsRow {
     pub active: bool,
 }
 
-/// Every object of the item's kinds in a department's directory, active or
-/// not (an inactive one is listed as excluded with its reason), read by key
-/// in slices so that a directory of millions streams through bounded queries.
+/// Every object of the item's kinds (and, for enterprises, of its 适用企业类型
+/// when it names any, see [`enterprise_kind_patterns`]) in a department's
+/// directory, active or not (an inactive one is listed as excluded with its
+/// reason), read by key in slices so that a directory of millions streams
+/// through bounded queries.
 ///
 /// Each slice comes back as **one** row: the database joins the slice's
 /// fields into a tab- and newline-separated text (`group_concat` /
@@ -89,6 +120,7 @@ pub async fn facts(
     db: &impl ConnectionTrait,
     department_id: i64,
     kinds: &BTreeSet<ObjectKind>,
+    enterprise_kinds: &[String],
 ) -> Result<Vec<FactsRow>, StoreError> {
     use sea_orm::{DbBackend, Statement, Value};
     const SLICE: i64 = 20_000;
@@ -99,9 +131,18 @@ pub async fn facts(
         .map(|k| format!("'{}'", k.code()))
         .collect::<Vec<_>>()
         .join(", ");
+    let patterns = enterprise_kind_patterns(enterprise_kinds);
+    let types = if patterns.is_empty() {
+        String::new()
+    } else {
+        let likes: Vec<String> = (0..patterns.len())
+            .map(|i| format!("enterprise_kinds LIKE ${} ESCAPE '\\'", i + 3))
+            .collect();
+        format!(" AND (kind <> 'enterprise' OR {})", likes.join(" OR "))
+    };
     let inner = format!(
         "SELECT id, kind, key_code, division_code, risk_class, abnormal, key_focus, serious_violation, \
-         complaints, active FROM objects WHERE department_id = $1 AND kind IN ({kinds}) AND id > $2 \
+         complaints, active FROM objects WHERE department_id = $1 AND kind IN ({kinds}){types} AND id > $2 \
          ORDER BY id LIMIT {SLICE}"
     );
     let sql = match backend {
@@ -115,19 +156,17 @@ pub async fn facts(
              || char(9) || risk_class || char(9) || (abnormal + 0) || char(9) || (key_focus + 0) || char(9) \
              || (serious_violation + 0) || char(9) || complaints || char(9) || (active + 0), char(10)) FROM ({inner})"
         )
-        .replace("$1", "?")
-        .replace("$2", "?"),
+        // SQLite numbers `?NNN` as PostgreSQL numbers `$NNN`.
+        .replace('$', "?"),
     };
     let bad = |what: &str| StoreError::Unsupported(format!("名录数据读取有误：{what}"));
     let mut out = Vec::new();
     let mut after = 0i64;
     loop {
+        let mut values = vec![Value::from(department_id), Value::from(after)];
+        values.extend(patterns.iter().map(|p| Value::from(p.clone())));
         let row = db
-            .query_one_raw(Statement::from_sql_and_values(
-                backend,
-                sql.clone(),
-                [Value::from(department_id), Value::from(after)],
-            ))
+            .query_one_raw(Statement::from_sql_and_values(backend, sql.clone(), values))
             .await?;
         let Some(row) = row else { return Ok(out) };
         let last: Option<i64> = row.try_get_by_index(0)?;

@@ -408,14 +408,36 @@ async fn the_estimate_is_the_ratio_of_the_objects_in_scope_now(db: &TestDb) {
     let t = TestApp::spawn(db).await;
     let daoli = t.token("daoli_admin").await;
     let (_, key) = items(&t, &daoli).await;
+    // The population: the active enterprises of the item's 适用企业类型, not
+    // every enterprise of the directory.
+    let kinds: Vec<&str> = key["enterprise_kinds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["建筑业企业"], "{key}");
     let (_, page) = t
         .get(
             &daoli,
-            "/api/v1/objects?kind=enterprise&department=230102&active=true&page_size=1",
+            "/api/v1/objects?kind=enterprise&department=230102&active=true&page_size=200",
         )
         .await;
-    let enterprises = page["total"].as_u64().unwrap();
-    assert!(enterprises > 10, "{page}");
+    let all = page["items"].as_array().unwrap();
+    assert_eq!(all.len() as u64, page["total"].as_u64().unwrap(), "one page holds them");
+    let enterprises = all
+        .iter()
+        .filter(|o| {
+            o["fields"].as_array().unwrap().iter().any(|f| {
+                f["name"] == "企业类别" && f["value"].as_str().unwrap().split('、').any(|k| kinds.contains(&k))
+            })
+        })
+        .count() as u64;
+    assert!(
+        enterprises > 5 && enterprises < all.len() as u64,
+        "{enterprises} of {}",
+        all.len()
+    );
     let id = new_plan(&t, &daoli, 2027).await;
     let (s, d) = t
         .send(

@@ -42,6 +42,23 @@ impl TestApp {
     }
 
     pub async fn spawn_with(db: &TestDb, settings: Settings) -> Self {
+        Self::spawn_loaded(db, settings, false).await
+    }
+
+    /// With everything `spotcheck demo` loads ([`App::load_full_demo`]).
+    pub async fn spawn_full_demo(db: &TestDb) -> Self {
+        Self::spawn_loaded(
+            db,
+            Settings {
+                require_totp: false,
+                ..Settings::default()
+            },
+            true,
+        )
+        .await
+    }
+
+    async fn spawn_loaded(db: &TestDb, settings: Settings, full_demo: bool) -> Self {
         // Harmless when reqwest was built without rustls; required when the
         // workspace build gave it rustls without a provider.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -55,7 +72,11 @@ impl TestApp {
                 .unwrap(),
         );
         app.initialize().await.unwrap();
-        app.load_demo().await.unwrap();
+        if full_demo {
+            app.load_full_demo().await.unwrap();
+        } else {
+            app.load_demo().await.unwrap();
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let served = app.clone();
@@ -293,13 +314,18 @@ pub fn id_number(division: &str, n: u32) -> String {
 impl TestApp {
     /// Adds an enterprise to a department's directory through the API; returns its id.
     pub async fn enterprise(&self, token: &str, department: &str, division: &str, n: u32) -> i64 {
+        self.enterprise_of("建筑业企业", token, department, division, n).await
+    }
+
+    /// Adds an enterprise of one 企业类别 through the API; returns its id.
+    pub async fn enterprise_of(&self, kind: &str, token: &str, department: &str, division: &str, n: u32) -> i64 {
         let (s, body) = self
             .post(
                 token,
                 "/api/v1/objects",
                 json!({"kind": "企业", "department_code": department, "fields": {
                     "统一社会信用代码": credit_code(division, n), "企业名称": format!("测试建筑工程有限公司{}", ["甲","乙","丙","丁","戊"][n as usize % 5]),
-                    "所在行政区划代码": division, "企业类别": "建筑业企业", "信用风险分类": "B"}}),
+                    "所在行政区划代码": division, "企业类别": kind, "信用风险分类": "B"}}),
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{body}");
