@@ -404,12 +404,8 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Internal(format!("检查记录{}的检查对象不存在", i.id)))?;
         let item_names = self.inspection_item_names(db, task.id, i.id).await?;
-        let findings = inspections_store::findings_of(db, i.id).await?;
-        let disposal = if findings.is_empty() {
-            Disposal::NotNeeded
-        } else {
-            Disposal::Pending
-        };
+        // Follow-up may be under way, or done, before the result is published.
+        let disposal = self.disposal_of(db, i.id).await?;
         let inspected_on = i
             .started_at
             .or(i.finalized_at)
@@ -897,6 +893,13 @@ impl App {
         db: &impl ConnectionTrait,
         inspection_id: i64,
     ) -> Result<Disposal, AppError> {
+        let d = self.disposal_of(db, inspection_id).await?;
+        store::set_disposal(db, inspection_id, d.code()).await?;
+        Ok(d)
+    }
+
+    /// The 后续处置 of a result, from the latest follow-up step of each problem found.
+    async fn disposal_of(&self, db: &impl ConnectionTrait, inspection_id: i64) -> Result<Disposal, AppError> {
         let findings = inspections_store::findings_of(db, inspection_id).await?;
         let steps = store::followups_of(db, inspection_id).await?;
         let latest: Vec<Option<FollowupStatus>> = findings
@@ -909,9 +912,7 @@ impl App {
                     .and_then(|s| FollowupStatus::parse(&s.status).ok())
             })
             .collect();
-        let d = rules::disposal(&latest);
-        store::set_disposal(db, inspection_id, d.code()).await?;
-        Ok(d)
+        Ok(rules::disposal(&latest))
     }
 }
 
