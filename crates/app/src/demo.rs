@@ -116,16 +116,36 @@ pub struct DemoReport {
     pub tasks_added: usize,
     /// Inspections outside 双随机 (第三条).
     pub outside_added: usize,
+    /// Tasks whose results are entered, and published ([`App::load_full_demo`] only).
+    pub entered_added: usize,
+    pub published_added: usize,
 }
 
 impl App {
     /// Everything the demo has: accounts, items, directories, plans, tasks with
     /// their teams, and inspections outside 双随机. Loading twice adds nothing.
     pub async fn load_demo(&self) -> Result<DemoReport, AppError> {
+        self.load_demo_in_order(false).await
+    }
+
+    /// What `spotcheck demo` loads: [`App::load_demo`]'s records with, in the
+    /// order of the year, the June task published on time (before the
+    /// autumn's tasks and inspections, so that its draw and staffing see the
+    /// directory as June did), and the finished third-quarter task.
+    pub async fn load_full_demo(&self) -> Result<DemoReport, AppError> {
+        let mut report = self.load_demo_in_order(true).await?;
+        report.entered_added = self.load_demo_inspections().await?;
+        Ok(report)
+    }
+
+    async fn load_demo_in_order(&self, published: bool) -> Result<DemoReport, AppError> {
         let mut report = self.load_demo_accounts().await?;
         report.items_added = self.load_demo_items().await?;
         report.directory_added = self.load_demo_directory().await?;
         report.plans_added = self.load_demo_plans().await?;
+        if published {
+            report.published_added = self.load_demo_published().await?;
+        }
         report.tasks_added = self.load_demo_tasks().await?;
         report.outside_added = self.load_demo_outside().await?;
         Ok(report)

@@ -395,6 +395,10 @@ impl App {
                 // demo tasks' items, so its home page shows real assignments.
                 let fields: &[&str] = match (*dept_code, i) {
                     ("230100-01", 0) => &["建筑市场", "施工安全", "房地产开发"],
+                    // A third holder of 房地产开发 beside 赵明 and the group's
+                    // own: a team of two can still be drawn for an object
+                    // that one of them inspected last time.
+                    ("230100-01", 2) => &["工程造价", "建筑市场", "房地产开发"],
                     _ => FIELD_GROUPS[(n as usize) % FIELD_GROUPS.len()],
                 };
                 let status = match n % 17 {

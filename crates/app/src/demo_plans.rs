@@ -96,11 +96,20 @@ const PLANS: &[DemoPlan] = &[
     },
 ];
 
+/// The running single task's name (also how a second load knows the tasks are there).
+const WINTER_TASK: &str = "2026年冬季建筑施工安全生产许可证动态核查";
+
 /// 2026-`month`-`day` at `hour`:00 Beijing time.
-fn at(month: u32, day: u32, hour: u32) -> DateTime<Utc> {
-    let local = NaiveDate::from_ymd_opt(2026, month, day)
-        .and_then(|d| d.and_hms_opt(hour, 0, 0))
-        .expect("valid demo date");
+pub(crate) fn at(month: u32, day: u32, hour: u32) -> DateTime<Utc> {
+    on(
+        NaiveDate::from_ymd_opt(2026, month, day).expect("valid demo date"),
+        hour,
+    )
+}
+
+/// `day` at `hour`:00 Beijing time.
+pub(crate) fn on(day: NaiveDate, hour: u32) -> DateTime<Utc> {
+    let local = day.and_hms_opt(hour, 0, 0).expect("valid demo hour");
     crate::actor::china()
         .from_local_datetime(&local)
         .single()
@@ -336,9 +345,10 @@ impl App {
         let Some(harbin) = self.demo_actor("hrb_admin").await? else {
             return Ok(0);
         };
-        if !spotcheck_store::tasks::list_in(db, &harbin.jurisdiction())
+        if spotcheck_store::tasks::list_in(db, &harbin.jurisdiction())
             .await?
-            .is_empty()
+            .iter()
+            .any(|t| t.name == WINTER_TASK)
         {
             return Ok(0);
         }
@@ -369,7 +379,7 @@ impl App {
             .create_task(
                 &harbin,
                 &crate::tasks::NewTaskInput {
-                    name: "2026年冬季建筑施工安全生产许可证动态核查".into(),
+                    name: WINTER_TASK.into(),
                     kind: "double_random".into(),
                     window_start: "2026-11-16".into(),
                     window_end: "2026-12-25".into(),
@@ -423,7 +433,7 @@ impl App {
     }
 
     /// Locks and reveals the inspectors draw of every share the actor runs.
-    async fn match_demo_shares(
+    pub(crate) async fn match_demo_shares(
         &self,
         actor: &crate::Actor,
         task_id: i64,

@@ -319,17 +319,17 @@ async fn init(data: &DataArgs, demo: bool) -> CmdResult {
         report.departments_added
     );
     if demo {
-        let d = app.load_demo().await.map_err(err)?;
-        let inspected = app.load_demo_inspections().await.map_err(err)?;
+        let d = app.load_full_demo().await.map_err(err)?;
         println!(
-            "演示数据已就绪：新增执行单位 {} 个、演示账号 {} 个、抽查事项 {} 项、名录条目 {} 条、年度抽查计划 {} 份、抽查任务 {} 个（其中已完成检查 {} 个）、不适用双随机的检查 {} 次",
+            "演示数据已就绪：新增执行单位 {} 个、演示账号 {} 个、抽查事项 {} 项、名录条目 {} 条、年度抽查计划 {} 份、抽查任务 {} 个（其中已录入结果 {} 个、已公示 {} 个）、不适用双随机的检查 {} 次",
             d.units_added,
             d.users_added,
             d.items_added,
             d.directory_added,
             d.plans_added,
-            d.tasks_added + inspected,
-            inspected,
+            d.tasks_added + d.entered_added + d.published_added,
+            d.entered_added,
+            d.published_added,
             d.outside_added
         );
     }

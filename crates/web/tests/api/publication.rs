@@ -26,6 +26,7 @@ on_both_backends!(
     the_item_list_and_its_history_are_public,
     objections_through_the_api_carry_attachments,
     passed_deadlines_become_messages_once,
+    the_demo_history_has_a_task_published_on_time,
 );
 
 /// The demo's finished task (every team confirmed): its id.
@@ -1036,4 +1037,82 @@ async fn passed_deadlines_become_messages_once(db: &TestDb) {
             .await
             .is_empty()
     );
+}
+
+/// `spotcheck demo`'s June task: each step stamped with the day it happened,
+/// published on 10 July within its deadline (28 July), the problem found
+/// re-checked before publication and shown as 已办结; the public search shows
+/// its results from the start, and a second load adds nothing.
+async fn the_demo_history_has_a_task_published_on_time(db: &TestDb) {
+    let t = TestApp::spawn_full_demo(db).await;
+    // A second load adds nothing.
+    assert_eq!(t.app.load_full_demo().await.unwrap(), Default::default());
+    let harbin = t.token("hrb_admin").await;
+    let (_, list) = t.get(&harbin, "/api/v1/tasks").await;
+    let task = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["name"] == "2026年房地产开发企业资质动态核查")
+        .expect("the demo's published task")
+        .clone();
+    assert_eq!(task["status"]["code"], "published", "{task}");
+    // Created and dispatched on 1 June (09:00 in Beijing), as the demo tells.
+    assert!(
+        task["created_at"].as_str().unwrap().starts_with("2026-06-01T01:00"),
+        "{task}"
+    );
+    assert!(
+        task["dispatched_at"].as_str().unwrap().starts_with("2026-06-01T01:00"),
+        "{task}"
+    );
+    let id = task["id"].as_i64().unwrap();
+    let (s, p) = t.get(&harbin, &format!("/api/v1/tasks/{id}/publication")).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["deadline"]["due"], "2026-07-28", "{p}");
+    assert_eq!(p["deadline"]["done_on"], "2026-07-10", "{p}");
+    assert_eq!(p["deadline"]["state"]["code"], "met", "{p}");
+    let rows = p["published_results"].as_array().unwrap();
+    assert!(rows.len() >= 2, "{p}");
+    assert_eq!(p["results"], rows.len());
+    // The one problem found, followed up to the end; the rest needed none.
+    let disposals: Vec<&str> = rows.iter().map(|r| r["disposal"]["code"].as_str().unwrap()).collect();
+    assert_eq!(disposals.iter().filter(|d| **d == "done").count(), 1, "{p}");
+    assert!(disposals.iter().all(|d| ["done", "not_needed"].contains(d)), "{p}");
+
+    // The public search shows them, inspected in June on working days.
+    let page = t.public_json("/public/results.json").await;
+    let public: Vec<&Value> = page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["task_id"] == id)
+        .collect();
+    assert_eq!(public.len(), rows.len(), "{page}");
+    let calendar = WorkCalendar::official();
+    for r in &public {
+        let day = chrono::NaiveDate::parse_from_str(r["inspected_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+        assert_eq!(day.month(), 6, "{r}");
+        assert!(calendar.is_workday(day), "{r}");
+        assert!(r["items"].as_str().unwrap().contains("房地产开发企业资质检查"), "{r}");
+    }
+    // Published on time: the dashboard lists the overdue third-quarter task
+    // by name, not this one, and counts no late publication.
+    let (_, dash) = t.get(&harbin, "/api/v1/dashboard?year=2026").await;
+    let harbin_id = spotcheck_store::departments::by_code(t.app.store().conn(), "230100")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let text = dash.to_string();
+    assert!(text.contains("2026年第三季度建筑施工安全生产许可证动态核查"), "{dash}");
+    assert!(!text.contains("2026年房地产开发企业资质动态核查"), "{dash}");
+    let row = dash["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["department_id"] == harbin_id)
+        .expect("哈尔滨's row")
+        .clone();
+    assert_eq!(row["results_published_late"], 0, "{row}");
 }
