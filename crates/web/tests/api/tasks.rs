@@ -216,7 +216,10 @@ async fn a_task_from_a_published_plan_is_drawn_verifiably_and_dispatched(db: &Te
     // demo names them 建筑工程 / 建设集团 companies, never 物业服务 or 燃气 ones.
     for o in &drawn {
         let name = o["name"].as_str().unwrap();
-        assert!(name.contains("建筑工程") || name.contains("建设集团"), "{name} is not a 建筑业企业");
+        assert!(
+            name.contains("建筑工程") || name.contains("建设集团"),
+            "{name} is not a 建筑业企业"
+        );
     }
 
     // The complete record verifies with the spec's verifier and names the same objects.
