@@ -625,6 +625,8 @@ async fn the_plan_pages_render_and_their_forms_work(db: &TestDb) {
         html.contains("已新建计划草稿") && html.contains("添加计划事项"),
         "{html}"
     );
+    // The item list says which enterprises each item applies to.
+    assert!(html.contains("企业：房地产开发企业"), "{html}");
     let token = t.token("daoli_admin").await;
     let (general, _) = items(&t, &token).await;
     let version = general["version_id"].to_string();
