@@ -88,8 +88,9 @@ impl App {
     }
 
     /// Adds the published June task once, each step on the day it happened:
-    /// created and drawn on 1 June, staffed on 3 June, inspected from 9 June,
-    /// the problem re-checked on 3 July, published on 10 July (due 28 July).
+    /// created, drawn, dispatched and staffed on 1 June, inspected on working
+    /// days from 9 June, the problem re-checked on 3 July, published on
+    /// 10 July (due 28 July).
     /// Returns how many tasks were added.
     pub async fn load_demo_published(&self) -> Result<usize, AppError> {
         let Some((harbin, entry)) = self.demo_entry(PUBLISHED_NAME, Some(PUBLISHED_ITEM)).await? else {
