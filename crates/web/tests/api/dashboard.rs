@@ -212,14 +212,9 @@ async fn the_duty_record_of_a_task_as_pdf_and_workbook(db: &TestDb) {
     let t = TestApp::spawn(db).await;
     let harbin = t.token("hrb_admin").await;
     t.app.load_demo_inspections().await.unwrap();
-    let (_, tasks) = t.get(&harbin, "/api/v1/tasks").await;
-    let task = tasks
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["name"] == "2026年第三季度建筑施工安全生产许可证动态核查")
-        .expect("the demo's finished task")
-        .clone();
+    let task = t
+        .task_named(&harbin, "2026年第三季度建筑施工安全生产许可证动态核查")
+        .await;
     let id = task["id"].as_i64().unwrap();
     let code = task["code"].as_str().unwrap();
     let (s, detail) = t.get(&harbin, &format!("/api/v1/tasks/{id}")).await;

@@ -1048,14 +1048,7 @@ async fn the_demo_history_has_a_task_published_on_time(db: &TestDb) {
     // A second load adds nothing.
     assert_eq!(t.app.load_full_demo().await.unwrap(), Default::default());
     let harbin = t.token("hrb_admin").await;
-    let (_, list) = t.get(&harbin, "/api/v1/tasks").await;
-    let task = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["name"] == "2026年房地产开发企业资质动态核查")
-        .expect("the demo's published task")
-        .clone();
+    let task = t.task_named(&harbin, "2026年房地产开发企业资质动态核查").await;
     assert_eq!(task["status"]["code"], "published", "{task}");
     // Created and dispatched on 1 June (09:00 in Beijing), as the demo tells.
     assert!(

@@ -108,6 +108,18 @@ impl TestApp {
         self.clock_offset.fetch_add(d.num_seconds(), Ordering::SeqCst);
     }
 
+    /// The task of this name in the actor's task list (`GET /api/v1/tasks`).
+    pub async fn task_named(&self, token: &str, name: &str) -> Value {
+        let (s, list) = self.get(token, "/api/v1/tasks").await;
+        assert_eq!(s, StatusCode::OK, "{list}");
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == name)
+            .unwrap_or_else(|| panic!("no task “{name}” in {list}"))
+            .clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
