@@ -29,11 +29,13 @@ pub struct Population<'a> {
 /// company of the same directory. An enterprise with no type recorded is in
 /// no typed item's population. Practitioners and projects have no type.
 /// These are the `LIKE` patterns (with `ESCAPE '\'`) of one JSON string each.
-pub fn enterprise_kind_patterns(kinds: &[String]) -> Vec<String> {
-    kinds
-        .iter()
-        .map(|k| scope::contains_pattern(&serde_json::to_string(k).expect("a string serialises")))
-        .collect()
+fn enterprise_kind_patterns(kinds: &[String]) -> Vec<String> {
+    kinds.iter().map(|k| scope::contains_pattern(&json_string(k))).collect()
+}
+
+/// A type as `objects.enterprise_kinds` holds it: a JSON string, quotes included.
+fn json_string(kind: &str) -> String {
+    serde_json::to_string(kind).expect("a string serialises")
 }
 
 fn enterprise_kind_condition(kinds: &[String]) -> Option<Condition> {
@@ -41,8 +43,8 @@ fn enterprise_kind_condition(kinds: &[String]) -> Option<Condition> {
         return None;
     }
     let mut any = Condition::any().add(object::Column::Kind.ne(ObjectKind::Enterprise.code()));
-    for pattern in enterprise_kind_patterns(kinds) {
-        any = any.add(object::Column::EnterpriseKinds.like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')));
+    for k in kinds {
+        any = any.add(object::Column::EnterpriseKinds.like(scope::contains(&json_string(k))));
     }
     Some(any)
 }
