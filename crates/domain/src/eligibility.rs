@@ -43,7 +43,7 @@
 //! exact in integers. With a 重点 item at 100 % every eligible object is drawn
 //! and the draw's order is the random batch order (检查批次顺序, 第八条).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 
 use crate::directory::RiskInfo;
@@ -431,7 +431,9 @@ pub fn assess(objects: &[ObjectFacts], ctx: &ItemContext<'_>) -> Result<Assessme
             message: "投诉举报次数阈值须至少为1次".into(),
         });
     }
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    // A hash set, not an ordered one: the whole directory (a million ids)
+    // is checked at every preview and commit.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(objects.len());
     for o in objects {
         if !id_is_clean(&o.id) {
             errors.push(FieldError {

@@ -80,11 +80,17 @@ struct Cleaner {
 
 impl Cleaner {
     fn text(&mut self, at: &str, raw: &str) -> Option<Text> {
+        self.text_at(|| at.to_owned(), raw)
+    }
+
+    /// [`Cleaner::text`] with the location made only when it is reported: a
+    /// list of a million ids would otherwise format a million locations.
+    fn text_at(&mut self, at: impl FnOnce() -> String, raw: &str) -> Option<Text> {
         match Text::clean(raw) {
             Ok(t) => {
                 if t.as_str() != raw {
                     self.fixes.push(Fix::Cleaned {
-                        at: at.to_owned(),
+                        at: at(),
                         raw: raw.to_owned(),
                         clean: t.to_string(),
                     });
@@ -94,7 +100,7 @@ impl Cleaner {
             Err(rule) => {
                 let trimmed = raw.trim_matches(is_white_space);
                 self.errors
-                    .push(DrawError::new(at, Problem::Text(rule)).with_id(trimmed));
+                    .push(DrawError::new(at(), Problem::Text(rule)).with_id(trimmed));
                 None
             }
         }
@@ -105,7 +111,7 @@ impl Cleaner {
         let mut v: Vec<Text> = raw
             .iter()
             .enumerate()
-            .filter_map(|(i, r)| self.text(&format!("{at}[{i}]"), r))
+            .filter_map(|(i, r)| self.text_at(|| format!("{at}[{i}]"), r))
             .collect();
         v.sort();
         let before = v.len();

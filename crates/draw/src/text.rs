@@ -135,6 +135,10 @@ impl Text {
     /// trims White_Space at both ends. Control characters inside and empty
     /// results are still errors: those need a human decision.
     pub fn clean(raw: &str) -> Result<Text, TextRule> {
+        // Already canonical (every 统一社会信用代码 is ASCII): one copy, no more.
+        if raw.is_ascii() && check_text(raw).is_ok() {
+            return Ok(Text(raw.to_owned()));
+        }
         let normalized: String = if raw.is_ascii() {
             raw.to_owned()
         } else {
