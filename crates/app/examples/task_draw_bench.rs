@@ -144,7 +144,7 @@ async fn main() {
 
     let t = Instant::now();
     let kinds = [spotcheck_domain::vocab::ObjectKind::Enterprise].into();
-    let rows = spotcheck_store::population::facts(db, department.id, &kinds, &[])
+    let rows = spotcheck_store::population::facts(&store, department.id, &kinds, &[])
         .await
         .expect("facts");
     eprintln!(

@@ -697,7 +697,7 @@ impl App {
             .ok_or_else(|| AppError::Internal("任务事项的部门不存在".into()))?;
         let item_kinds: BTreeSet<ObjectKind> = [v.spec.object_kind].into();
         let ceiling = ratio_ceiling(v.spec.category, v.spec.ratio_cap).map_err(|m| AppError::invalid("ratio", m))?;
-        let rows = population::facts(db, dept.id, &item_kinds, &v.spec.enterprise_kinds).await?;
+        let rows = population::facts(self.store(), dept.id, &item_kinds, &v.spec.enterprise_kinds).await?;
         let year = t.window_start.year();
         let drawn = tasks::draws_per_code(db, v.spec.object_kind.code(), year, t.id).await?;
         // 第十二条: found compliant for this item this year, by an inspection
@@ -1042,17 +1042,13 @@ impl App {
             .iter()
             .flat_map(|s| s.selected.iter().map(|c| c.as_str().to_string()))
             .collect();
-        // One scan of the directory (as fast as the eligibility's) rather than
-        // a lookup per drawn code; every enterprise type, so that a type
-        // edited since the commit cannot hide a drawn object.
-        let wanted: std::collections::HashSet<&str> = selected.iter().map(String::as_str).collect();
-        let found: HashMap<String, (i64, String)> =
-            population::facts(db, item.department_id, &[version.spec.object_kind].into(), &[])
-                .await?
-                .into_iter()
-                .filter(|r| wanted.contains(r.key_code.as_str()))
-                .map(|r| (r.key_code, (r.id, r.division_code)))
-                .collect();
+        let found = population::locate(
+            self.store(),
+            item.department_id,
+            version.spec.object_kind,
+            selected.iter().cloned().collect(),
+        )
+        .await?;
         let units: Vec<(i64, String)> = self
             .executing_units(db, item.department_id)
             .await?

@@ -1,5 +1,7 @@
 //! Reads of the public search on SQLite, run without sqlx's connection
-//! thread.
+//! thread; and the draw's scans of a whole directory ([`Readers::read_long`],
+//! `population::scan`), which read a million rows in place instead of
+//! receiving them one message each.
 //!
 //! sqlx runs each SQLite connection on a thread of its own: a query is a
 //! command sent there and every row a message sent back, each a wake-up of
@@ -139,7 +141,7 @@ impl Readers {
     fn with<T>(
         &self,
         calls: Option<u32>,
-        f: &impl Fn(&Connection) -> Result<T, StoreError>,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<Option<T>, StoreError> {
         let idle = self.idle.lock().expect("never poisoned: no panics while held").pop();
         let reader = match idle {
@@ -182,6 +184,24 @@ impl Readers {
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             me.with(None, &f)
+        })
+        .await
+        .map_err(|e| StoreError::Unavailable(format!("数据库读取中断：{e}")))?
+        .map(|v| v.expect("no budget, never stopped"))
+    }
+
+    /// Runs `f` on the blocking pool at once: a read known to be long, such
+    /// as a scan of a department's whole directory for a draw, which would
+    /// only spend the inline budget before moving there.
+    pub async fn read_long<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let permit = self.permits.clone().acquire_owned().await.expect("never closed");
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            me.with(None, f)
         })
         .await
         .map_err(|e| StoreError::Unavailable(format!("数据库读取中断：{e}")))?
