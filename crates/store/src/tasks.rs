@@ -441,7 +441,13 @@ pub struct NewTaskObject {
 /// inline: a reveal can write hundreds of thousands of rows, and binding
 /// them one value at a time through the driver cost ≈ 50 µs a row. Every value
 /// is an integer or a code from the directory; text is quoted all the same.
-pub async fn insert_objects(db: &impl ConnectionTrait, rows: Vec<NewTaskObject>) -> Result<(), StoreError> {
+pub async fn insert_objects(db: &impl ConnectionTrait, mut rows: Vec<NewTaskObject>) -> Result<(), StoreError> {
+    // In the directory's order, not the draw's (`position` keeps that): each
+    // row's foreign key is checked by a look-up of its object, and in this
+    // order those look-ups walk the directory once instead of jumping about
+    // it. 295,270 rows into SQLite: 3.4 s in the draw's order, 1.5 s in this
+    // one (docs/performance.md, 抽查任务的对象抽取).
+    rows.sort_unstable_by_key(|o| o.object_id);
     if db.get_database_backend() == sea_orm::DbBackend::Postgres {
         return insert_objects_pg(db, &rows).await;
     }
