@@ -25,6 +25,7 @@ mod m20261206_000017_import_job_liveness;
 mod m20261206_000018_statement_time;
 mod m20261206_000019_objects_deferred_department_key;
 mod m20261206_000020_public_search_trigrams;
+mod m20261207_000021_draw_record_compression;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_statement_time::Migration),
             Box::new(m20261206_000019_objects_deferred_department_key::Migration),
             Box::new(m20261206_000020_public_search_trigrams::Migration),
+            Box::new(m20261207_000021_draw_record_compression::Migration),
         ]
     }
 }
