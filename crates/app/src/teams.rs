@@ -841,14 +841,17 @@ impl App {
             .collect();
         let mut view = StaffingView::default();
         let mut unit_names: HashMap<i64, String> = HashMap::new();
-        for s in self.shares(db, t).await? {
-            let draw = draws.get(&match_draw_id(t, &s.unit));
-            let acts = actor.is_some_and(|a| Self::acts_for_unit(a, &s.unit));
-            unit_names.insert(s.unit.id, s.unit.name.clone());
+        for (unit_id, objects) in tasks::unit_object_counts(db, t.id).await? {
+            let unit = departments::by_id(db, unit_id)
+                .await?
+                .ok_or_else(|| AppError::Internal("执行单位不存在".into()))?;
+            let draw = draws.get(&match_draw_id(t, &unit));
+            let acts = actor.is_some_and(|a| Self::acts_for_unit(a, &unit));
+            unit_names.insert(unit.id, unit.name.clone());
             view.shares.push(ShareView {
-                unit_code: s.unit.code.as_str().to_string(),
-                unit_name: s.unit.name.clone(),
-                objects: s.objects.len(),
+                unit_code: unit.code.as_str().to_string(),
+                unit_name: unit.name.clone(),
+                objects: objects as usize,
                 draw: draw.map(Self::draw_view),
                 matched: draw.is_some_and(|d| d.status == "revealed"),
                 can_match: acts && draw.is_none() && status.can(TaskAction::MatchInspectors),

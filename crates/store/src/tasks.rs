@@ -555,6 +555,29 @@ pub async fn objects_of(db: &impl ConnectionTrait, task_id: i64) -> Result<Vec<T
         .await?)
 }
 
+/// How many different objects of a task each executing unit has, by unit
+/// id, counted by the database: the task page shows these counts, and
+/// reading a task's every drawn object to count them took a second at
+/// 295,270 objects.
+pub async fn unit_object_counts(db: &impl ConnectionTrait, task_id: i64) -> Result<Vec<(i64, u64)>, StoreError> {
+    use sea_orm::sea_query::{Expr, Func};
+    let rows: Vec<(i64, i64)> = task_object::Entity::find()
+        .select_only()
+        .column(task_object::Column::ExecutingDepartmentId)
+        .column_as(
+            Expr::expr(Func::count_distinct(Expr::col(task_object::Column::ObjectId))),
+            "n",
+        )
+        .filter(task_object::Column::TaskId.eq(task_id))
+        .filter(task_object::Column::ExecutingDepartmentId.is_not_null())
+        .group_by(task_object::Column::ExecutingDepartmentId)
+        .order_by_asc(task_object::Column::ExecutingDepartmentId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(unit, n)| (unit, n.max(0) as u64)).collect())
+}
+
 /// How many objects each item of a task drew, by task item id.
 pub async fn object_counts(db: &impl ConnectionTrait, task_id: i64) -> Result<HashMap<i64, u64>, StoreError> {
     let rows: Vec<(i64, i64)> = task_object::Entity::find()
