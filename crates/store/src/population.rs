@@ -18,19 +18,9 @@ pub struct Population<'a> {
     pub department_id: i64,
     /// The item's object kinds.
     pub item_object_kinds: &'a BTreeSet<ObjectKind>,
-    /// The item's 适用企业类型 (empty: every enterprise), see [`enterprise_kind_patterns`].
+    /// The item's 适用企业类型 (empty: every enterprise), see [`enterprise_kind_condition`].
     pub enterprise_kinds: &'a [String],
     pub scope: &'a PlanScope,
-}
-
-/// An enterprise is in an item's population only when its recorded types
-/// (`objects.enterprise_kinds`, a JSON array of names) include one of the
-/// item's 适用企业类型: a 房地产开发企业资质检查 draws 房地产开发企业, never a gas
-/// company of the same directory. An enterprise with no type recorded is in
-/// no typed item's population. Practitioners and projects have no type.
-/// These are the `LIKE` patterns (with `ESCAPE '\'`) of one JSON string each.
-fn enterprise_kind_patterns(kinds: &[String]) -> Vec<String> {
-    kinds.iter().map(|k| scope::contains_pattern(&json_string(k))).collect()
 }
 
 /// A type as `objects.enterprise_kinds` holds it: a JSON string, quotes included.
@@ -38,6 +28,13 @@ fn json_string(kind: &str) -> String {
     serde_json::to_string(kind).expect("a string serialises")
 }
 
+/// An enterprise is in an item's population only when its recorded types
+/// (`objects.enterprise_kinds`, a JSON array of names) include one of the
+/// item's 适用企业类型: a 房地产开发企业资质检查 draws 房地产开发企业, never a gas
+/// company of the same directory. An enterprise with no type recorded is in
+/// no typed item's population. Practitioners and projects have no type.
+/// One escaped `LIKE` of one JSON string per type; `None` when the item names
+/// no type (every enterprise).
 fn enterprise_kind_condition(kinds: &[String]) -> Option<Condition> {
     if kinds.is_empty() {
         return None;
@@ -107,7 +104,7 @@ pub struct FactsRow {
 }
 
 /// Every object of the item's kinds (and, for enterprises, of its 适用企业类型
-/// when it names any, see [`enterprise_kind_patterns`]) in a department's
+/// when it names any, see [`enterprise_kind_condition`]) in a department's
 /// directory, active or not (an inactive one is listed as excluded with its
 /// reason), in no particular order (see [`scan`]).
 pub async fn facts(
@@ -117,16 +114,16 @@ pub async fn facts(
     enterprise_kinds: &[String],
 ) -> Result<Vec<FactsRow>, StoreError> {
     const COLUMNS: [Column; 10] = [
-        Column::Int("id"),
-        Column::Text("kind"),
-        Column::Text("key_code"),
-        Column::Text("division_code"),
-        Column::Text("risk_class"),
-        Column::Bool("abnormal"),
-        Column::Bool("key_focus"),
-        Column::Bool("serious_violation"),
-        Column::Int("complaints"),
-        Column::Bool("active"),
+        Column::Int(object::Column::Id),
+        Column::Text(object::Column::Kind),
+        Column::Text(object::Column::KeyCode),
+        Column::Text(object::Column::DivisionCode),
+        Column::Text(object::Column::RiskClass),
+        Column::Bool(object::Column::Abnormal),
+        Column::Bool(object::Column::KeyFocus),
+        Column::Bool(object::Column::SeriousViolation),
+        Column::Int(object::Column::Complaints),
+        Column::Bool(object::Column::Active),
     ];
     scan(store, department_id, kinds, enterprise_kinds, &COLUMNS, |f| {
         Ok(Some(FactsRow {
@@ -158,9 +155,9 @@ pub async fn locate(
     codes: HashSet<String>,
 ) -> Result<HashMap<String, (i64, String)>, StoreError> {
     const COLUMNS: [Column; 3] = [
-        Column::Int("id"),
-        Column::Text("key_code"),
-        Column::Text("division_code"),
+        Column::Int(object::Column::Id),
+        Column::Text(object::Column::KeyCode),
+        Column::Text(object::Column::DivisionCode),
     ];
     let found = scan(store, department_id, &[kind].into(), &[], &COLUMNS, move |f| {
         let code = f.text(1)?;
@@ -176,15 +173,15 @@ pub async fn locate(
 /// A column [`scan`] reads, by how it is stored.
 #[derive(Clone, Copy)]
 enum Column {
-    Int(&'static str),
-    Text(&'static str),
-    Bool(&'static str),
+    Int(object::Column),
+    Text(object::Column),
+    Bool(object::Column),
 }
 
 impl Column {
-    fn name(self) -> &'static str {
+    fn column(self) -> object::Column {
         match self {
-            Column::Int(n) | Column::Text(n) | Column::Bool(n) => n,
+            Column::Int(c) | Column::Text(c) | Column::Bool(c) => c,
         }
     }
 }
@@ -231,7 +228,7 @@ impl Fields for rusqlite::Row<'_> {
 }
 
 /// What `keep` makes of the `columns` of every object of `kinds` (and
-/// `enterprise_kinds`, see [`enterprise_kind_patterns`]) in a department's
+/// `enterprise_kinds`, see [`enterprise_kind_condition`]) in a department's
 /// directory, leaving out what it answers `None` to, in no particular order
 /// (the draw sorts what it needs: spec §2). A draw
 /// reads a department's whole directory this way — a million rows — at its
@@ -256,37 +253,28 @@ async fn scan<T: Send + 'static>(
     columns: &'static [Column],
     keep: impl Fn(&dyn Fields) -> Result<Option<T>, StoreError> + Send + 'static,
 ) -> Result<Vec<T>, StoreError> {
-    use sea_orm::{Statement, Value};
-    const SLICE: i64 = 20_000;
-    // Kind codes are fixed ASCII words of the vocabulary: safe as literals.
-    let kinds = kinds
-        .iter()
-        .map(|k| format!("'{}'", k.code()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let patterns = enterprise_kind_patterns(enterprise_kinds);
-    let types = if patterns.is_empty() {
-        String::new()
-    } else {
-        let likes: Vec<String> = (0..patterns.len())
-            .map(|i| format!("enterprise_kinds LIKE ${} ESCAPE '\\'", i + 3))
-            .collect();
-        format!(" AND (kind <> 'enterprise' OR {})", likes.join(" OR "))
+    use sea_orm::{IdenStatic, QueryOrder, QuerySelect, QueryTrait};
+    const SLICE: u64 = 20_000;
+    // The objects after `after`, by the condition `count` uses too.
+    let select = |after: i64| {
+        let mut c = Condition::all()
+            .add(object::Column::DepartmentId.eq(department_id))
+            .add(object::Column::Kind.is_in(kinds.iter().map(|k| k.code())))
+            .add(object::Column::Id.gt(after));
+        if let Some(types) = enterprise_kind_condition(enterprise_kinds) {
+            c = c.add(types);
+        }
+        object::Entity::find()
+            .select_only()
+            .columns(columns.iter().map(|c| c.column()))
+            .filter(c)
+            .order_by_asc(object::Column::Id)
     };
-    let names: Vec<&str> = columns.iter().map(|c| c.name()).collect();
-    let inner = format!(
-        "SELECT {} FROM objects WHERE department_id = $1 AND kind IN ({kinds}){types} AND id > $2 ORDER BY id",
-        names.join(", ")
-    );
 
     if let Some(readers) = store.sqlite_readers() {
-        // SQLite numbers `?NNN` as PostgreSQL numbers `$NNN`.
-        let sql = inner.replace('$', "?");
-        let mut params = vec![
-            rusqlite::types::Value::Integer(department_id),
-            rusqlite::types::Value::Integer(0),
-        ];
-        params.extend(patterns.into_iter().map(rusqlite::types::Value::Text));
+        let stmt = select(0).build(sea_orm::DbBackend::Sqlite);
+        let params = sqlite_reads::values(&stmt)?;
+        let sql = stmt.sql;
         return readers
             .read_long(move |conn| {
                 let mut st = conn.prepare(&sql).map_err(sqlite_reads::failed)?;
@@ -308,25 +296,23 @@ async fn scan<T: Send + 'static>(
     let fields: Vec<String> = columns
         .iter()
         .map(|c| match c {
-            Column::Bool(n) => format!("{n}::int"),
-            Column::Int(n) | Column::Text(n) => n.to_string(),
+            Column::Bool(c) => format!("{}::int", c.as_str()),
+            Column::Int(c) | Column::Text(c) => c.as_str().to_string(),
         })
         .collect();
-    let sql = format!(
-        "SELECT max(id), string_agg(concat_ws(E'\\t', {}), E'\\n') FROM ({inner} LIMIT {SLICE}) s",
-        fields.join(", ")
-    );
     let mut out = Vec::new();
     let mut after = 0i64;
     loop {
-        let mut values = vec![Value::from(department_id), Value::from(after)];
-        values.extend(patterns.iter().map(|p| Value::from(p.clone())));
+        let inner = select(after).limit(SLICE).build(db.get_database_backend());
         let result = db
-            .query_one_raw(Statement::from_sql_and_values(
-                db.get_database_backend(),
-                sql.clone(),
-                values,
-            ))
+            .query_one_raw(sea_orm::Statement {
+                sql: format!(
+                    "SELECT max(id), string_agg(concat_ws(E'\\t', {}), E'\\n') FROM ({}) s",
+                    fields.join(", "),
+                    inner.sql
+                ),
+                ..inner
+            })
             .await?;
         let Some(result) = result else { return Ok(out) };
         let last: Option<i64> = result.try_get_by_index(0)?;
@@ -334,7 +320,7 @@ async fn scan<T: Send + 'static>(
         let (Some(last), Some(text)) = (last, text) else {
             return Ok(out);
         };
-        let mut n = 0i64;
+        let mut n = 0u64;
         let mut split: Vec<&str> = Vec::with_capacity(columns.len());
         for line in text.split('\n') {
             split.clear();
