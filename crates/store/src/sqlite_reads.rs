@@ -180,14 +180,7 @@ impl Readers {
             moved = n,
             "a direct SQLite read outlasted its inline budget: run on the blocking pool"
         );
-        let me = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            me.with(None, &f)
-        })
-        .await
-        .map_err(|e| StoreError::Unavailable(format!("数据库读取中断：{e}")))?
-        .map(|v| v.expect("no budget, never stopped"))
+        self.blocking(permit, f).await
     }
 
     /// Runs `f` on the blocking pool at once: a read known to be long, such
@@ -198,6 +191,15 @@ impl Readers {
         f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let permit = self.permits.clone().acquire_owned().await.expect("never closed");
+        self.blocking(permit, f).await
+    }
+
+    /// Runs `f` without a budget on the blocking pool, holding `permit`.
+    async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        permit: tokio::sync::OwnedSemaphorePermit,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
